@@ -1,0 +1,230 @@
+"""Cleanup: repair what column breaks do to the text stream, recording every repair.
+
+Input is a page's blocks in reading order: for a plain OCR text stream one block per
+line (blank lines included), for a scanned page the blocks the layout stage found.
+Output is the same stream with each unit classified (body, headline candidate,
+byline, caption, note, advertisement marker), captions lifted out of the running
+text, and the pieces of a paragraph that a break cut apart joined again.
+
+Geometry wins when the layout stage knows (``Block.starts_paragraph`` is False for a
+column whose first line is not indented); otherwise typography decides
+(``patterns.ends_paragraph``), with a dictionary check where a title-like line could
+be the first piece of a cut paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from . import patterns as P
+from .model import (
+    AD_MARKER, BODY, BYLINE, CAPTION, HEADLINE, NOTE, TEXT, Block, Repair, union_bbox,
+)
+
+
+def clean(blocks: list[Block]) -> tuple[list[Block], list[Repair]]:
+    """Classify, lift captions, join broken paragraphs. Returns (units, repairs)."""
+    repairs: list[Repair] = []
+    units = drop_whitespace(blocks, repairs)
+    units = [merge_lines(u, repairs) for u in units]
+    classify(units)
+    resolve_bare_captions(units)
+    for u in units:
+        if u.kind == CAPTION:
+            repairs.append(Repair(
+                "caption_extracted", before=u.text, after="", bbox=u.bbox,
+                detail="caption lifted out of the running text",
+            ))
+    units = join_breaks(units, repairs)
+    return units, repairs
+
+
+def drop_whitespace(blocks: list[Block], repairs: list[Repair]) -> list[Block]:
+    """Remove blank and space-only units; a single blank line between units is normal."""
+    out: list[Block] = []
+    blank_run: list[str] = []
+
+    def flush():
+        spaces = [b for b in blank_run if b]
+        if spaces or len(blank_run) > 1:
+            repairs.append(Repair(
+                "whitespace", before="\n".join(blank_run), after="",
+                detail=f"removed {len(blank_run)} blank line(s), {len(spaces)} of them spaces only",
+            ))
+        blank_run.clear()
+
+    for b in blocks:
+        if b.lines or b.text.strip():
+            if out or blank_run:
+                flush()
+            text = b.text.strip()
+            out.append(replace(b, text=text) if text != b.text else b)
+        else:
+            blank_run.append(b.text)
+    if blank_run:
+        flush()
+    return out
+
+
+def merge_lines(block: Block, repairs: list[Repair]) -> Block:
+    """Join the OCR lines of one block into running text, undoing line-end hyphens."""
+    if len(block.lines) < 2 or block.kind not in (TEXT, BODY):
+        return block
+    text = block.lines[0].text.strip()
+    for line in block.lines[1:]:
+        nxt = line.text.strip()
+        if not nxt:
+            continue
+        text = _join(text, nxt, repairs, block.bbox, within_block=True)
+    return replace(block, text=text)
+
+
+def classify(units: list[Block]) -> None:
+    """Set each unit's kind from typography; kinds the layout stage set are kept."""
+    for u in units:
+        if u.kind not in (TEXT, BODY):
+            continue
+        t = u.text
+        if P.is_ad_marker(t):
+            u.kind = AD_MARKER
+        elif P.is_note(t):
+            u.kind = NOTE
+        elif P.is_byline(t):
+            u.kind = BYLINE
+        elif P.is_caption(t) and (_strong_caption(t) or u.kind == TEXT):
+            u.kind = CAPTION
+        elif P.looks_like_title(t):
+            u.kind = HEADLINE
+        else:
+            u.kind = BODY
+
+
+def _strong_caption(text: str) -> bool:
+    return P.split_credit(text)[1] is not None or bool(P.CAPTION_OPENERS_RE.match(text))
+
+
+def resolve_bare_captions(units: list[Block]) -> None:
+    """A short uncredited sentence is a caption only where running text cannot be.
+
+    It is a caption when it interrupts a cut paragraph, or stands outside the body of
+    an article (at the very start or end, after a note, before a headline or byline);
+    between two finished paragraphs it is a short paragraph.
+    """
+    for i, u in enumerate(units):
+        if u.kind != CAPTION or _strong_caption(u.text) or u.bbox is not None:
+            continue
+        prev = next((x for x in reversed(units[:i]) if x.kind != CAPTION), None)
+        nxt = next((x for x in units[i + 1:] if x.kind != CAPTION), None)
+        interrupts = prev is not None and prev.kind == BODY and not P.ends_paragraph(prev.text)
+        outside = (
+            prev is None or nxt is None
+            or prev.kind in (NOTE, AD_MARKER)
+            or nxt.kind in (HEADLINE, BYLINE, AD_MARKER)
+        )
+        if not (interrupts or outside):
+            u.kind = BODY
+
+
+def _continues(prev: Block, nxt: Block) -> tuple[bool, str | None]:
+    """Does ``nxt`` carry on the paragraph ``prev`` left open? Returns (yes, word)."""
+    if nxt.starts_paragraph is False:
+        return True, None
+    if nxt.starts_paragraph is True or prev.ends_paragraph is True:
+        return False, None
+    if P.ends_paragraph(prev.text):
+        return False, None
+    return True, P.junction_inside_word(prev.text, nxt.text)
+
+
+def _fragment_of_next(title: Block, nxt: Block | None) -> str | None:
+    """A title-like unit that is really the first piece of a cut paragraph.
+
+    Evidence: the break falls inside a dictionary word (今年上|半年), or an English
+    line runs on in lower case.
+    """
+    if nxt is None or nxt.kind != BODY or title.bbox is not None:
+        return None
+    word = P.junction_inside_word(title.text, nxt.text)
+    if word:
+        return word
+    if not P.is_cjk_text(title.text) and nxt.text[:1].islower() and not title.text.isupper():
+        return nxt.text.split()[0]
+    return None
+
+
+def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
+    """Join the pieces of paragraphs that column breaks (and captions) cut apart."""
+    out: list[Block] = []
+    open_idx: int | None = None  # index in ``out`` of a body unit whose paragraph is open
+    skipped: list[Block] = []  # captions passed over since that unit
+    for i, u in enumerate(units):
+        if u.kind == CAPTION:
+            out.append(u)
+            skipped.append(u)
+            continue
+        if u.kind == HEADLINE and open_idx is not None:
+            # A title-like line right after an unfinished paragraph is its continuation.
+            cont, _ = _continues(out[open_idx], u)
+            if cont:
+                u.kind = BODY
+        if u.kind == HEADLINE and u.bbox is None:
+            nxt = next((x for x in units[i + 1:] if x.kind != CAPTION), None)
+            if _fragment_of_next(u, nxt):
+                u.kind = BODY
+        if u.kind == BODY and open_idx is not None:
+            prev = out[open_idx]
+            cont, word = _continues(prev, u)
+            if cont:
+                joined = _join(prev.text, u.text, repairs, union_bbox([prev.bbox, u.bbox]),
+                               word=word, skipped=len(skipped))
+                out[open_idx] = replace(
+                    prev, text=joined, bbox=union_bbox([prev.bbox, u.bbox]),
+                    ends_paragraph=u.ends_paragraph,
+                )
+                skipped.clear()
+                continue
+        if open_idx is not None and not P.ends_paragraph(out[open_idx].text) \
+                and out[open_idx].ends_paragraph is not True:
+            repairs.append(Repair(
+                "unresolved", before=out[open_idx].text[-20:], after=out[open_idx].text[-20:],
+                bbox=out[open_idx].bbox,
+                detail="paragraph ends mid-sentence and no continuation follows: text may be lost here",
+            ))
+        out.append(u)
+        skipped.clear()
+        open_idx = len(out) - 1 if u.kind == BODY else None
+    if open_idx is not None and not P.ends_paragraph(out[open_idx].text) \
+            and out[open_idx].ends_paragraph is not True:
+        repairs.append(Repair(
+            "unresolved", before=out[open_idx].text[-20:], after=out[open_idx].text[-20:],
+            bbox=out[open_idx].bbox,
+            detail="the last paragraph ends mid-sentence: its continuation is not on this page",
+        ))
+    return out
+
+
+def _join(left: str, right: str, repairs: list[Repair], bbox, *, word: str | None = None,
+          skipped: int = 0, within_block: bool = False) -> str:
+    lang = "en" if not P.is_cjk_text(left[-40:] + right[:40]) else "zh"
+    hy = P.dehyphenate(left, right, lang="en") if lang == "en" else None
+    where = "line end" if within_block else "column break"
+    around = f" across {skipped} caption(s)" if skipped else ""
+    if hy is not None:
+        joined, kept = hy
+        repairs.append(Repair(
+            "dehyphenate", before=f"{left[-15:]}|{right[:15]}", after=joined[len(left) - 16:len(left) + 15 - 1],
+            bbox=bbox, detail=("hyphen kept: a compound" if kept else "soft hyphen removed") + f" at a {where}{around}",
+        ))
+        return joined
+    joined = P.join_text(left, right)
+    if within_block:
+        return joined  # ordinary line wrap inside a block: not a repair
+    kind = "join_word" if word else "join_paragraph"
+    detail = (f"column break inside the word {word}" if word
+              else "paragraph continued across a column break (no sentence end before it)")
+    repairs.append(Repair(
+        kind, before=f"{left[-15:]}|{right[:15]}", after=joined[max(0, len(left) - 15):len(left) + 16],
+        bbox=bbox, detail=detail + around,
+    ))
+    return joined
+

@@ -1,0 +1,192 @@
+"""The ``archive`` command. The library raises; this layer prints one line and exits."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import ArchiveError, ExitCode
+from .model import Options
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newspaper-archive")
+@click.option("-v", "--verbose", is_flag=True, help="Log each stage to stderr, with tracebacks.")
+def cli(verbose):
+    """Scanned newspaper pages in, clean searchable articles out.
+
+    \b
+    archive ingest raw_pages seeds --db archive.db
+    archive serve --db archive.db
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The archive's SQLite file; created when missing.")
+@click.option("--lang", default="chi_sim+eng", show_default=True,
+              help="Tesseract languages joined by '+'; each page is read with the one its script needs.")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="PDFs: use the text layer when there is one (auto), always OCR the page image, or never OCR.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Pages processed in parallel (processes). Default: the number of cores.")
+@click.option("--dpi", type=click.IntRange(min=50, max=1200), default=None,
+              help="Resolution of image files that do not record theirs. Default: estimated from the type size.")
+@click.option("--images", "image_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where page images for the published archive are written. Default: FILE.images beside --db.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest(paths, db_path, lang, ocr, workers, dpi, image_dir, quiet):
+    """Read, lay out, OCR, clean and segment pages, and store them in the archive.
+
+    PATHS are files or directories (walked): PNG, JPEG, TIFF, PDF, and .txt OCR text.
+    A file already ingested unchanged (same SHA-256) is skipped; a changed file replaces
+    its old rows in one transaction. A file that cannot be read is reported on one line,
+    recorded in the pages table with status 'error', and the batch goes on; the exit
+    status is then 2.
+
+    Example:
+
+    \b
+        archive ingest raw_pages seeds --db archive.db --workers 2
+    """
+    from . import pipeline
+
+    options = Options(lang=lang, ocr=ocr, dpi=dpi,
+                      image_dir=str(image_dir or db_path.with_name(db_path.name + ".images")))
+    bar = None
+
+    def on_page(src, done, total):
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="pages", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(1)
+
+    def on_file(outcome):
+        if outcome.errors:
+            if bar is not None:
+                click.echo("", err=True)
+            for line in outcome.errors:
+                click.echo(f"error: {line}", err=True)
+
+    try:
+        outcomes = pipeline.ingest(paths, db_path, options, workers=workers, on_page=on_page, on_file=on_file)
+    except ArchiveError as e:
+        raise _fail(e)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    counts = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    click.echo(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no files found", err=True)
+    if any(o.errors for o in outcomes):
+        sys.exit(ExitCode.input_file)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print articles and repairs as JSON on stdout.")
+@click.option("--diff", "as_diff", is_flag=True, help="Print every repair as a diff an archivist can review.")
+def clean(file, as_json, as_diff):
+    """Clean up and segment a plain OCR text stream (one page, like seeds/*.txt).
+
+    Joins words and paragraphs that column breaks cut, lifts captions out of the running
+    text, finds headlines (also one printed after its body), bylines, crossheads, notes
+    and advertisements. Every change is listed as a repair.
+
+    Example:
+
+    \b
+        archive clean seeds/000_c24c6819f75a4cba.txt --json
+        archive clean seeds/000_c24c6819f75a4cba.txt --diff
+    """
+    from . import pipeline
+
+    try:
+        result = pipeline.clean_text_file(file)
+    except ArchiveError as e:
+        raise _fail(e)
+    if as_json:
+        click.echo(json.dumps({
+            "source": str(file),
+            "articles": [a.to_dict() for a in result.articles],
+            "repairs": [r.to_dict() for r in result.repairs],
+        }, ensure_ascii=False, indent=1))
+        return
+    if as_diff:
+        for r in result.repairs:
+            click.echo(f"@@ {r.kind}: {r.detail}")
+            for line in (r.before or "").split("\n"):
+                click.echo(f"-{line}")
+            if r.kind != "caption_extracted" and r.kind != "whitespace":
+                for line in (r.after or "").split("\n"):
+                    click.echo(f"+{line}")
+        return
+    for a in result.articles:
+        click.echo(("[广告] " if a.advertisement else "") + (a.headline or "(no headline)"))
+        if a.kicker:
+            click.echo(f"  kicker: {a.kicker}")
+        if a.byline:
+            click.echo(f"  byline: {a.byline}")
+        click.echo(f"  {len(a.blocks)} paragraphs, {len(a.captions)} captions")
+    click.echo(f"{len(result.repairs)} repairs", err=True)
+
+
+@cli.command()
+@click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The archive's SQLite file, as built by 'archive ingest'.")
+@click.option("--port", default=8001, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Datasette metadata. Default: metadata.yml of this project.")
+@click.option("--get", "get_path", default=None, help="Answer one request for this path, print it and exit.")
+def serve(db_path, port, host, metadata, get_path):
+    """Publish the archive with Datasette: search, articles, page images, SQL.
+
+    Served read-only (immutable) with a SQL time limit.
+
+    Example:
+
+    \b
+        archive serve --db archive.db --port 8001
+    """
+    from datasette import cli as ds_cli
+
+    from .store import prepare_for_publishing
+
+    prepare_for_publishing(db_path)
+    metadata = metadata or _default_metadata()
+    args = ["-i", str(db_path), "--port", str(port), "--host", host,
+            "--setting", "sql_time_limit_ms", "3000"]
+    if metadata:
+        args += ["--metadata", str(metadata)]
+    if get_path:
+        args += ["--get", get_path]
+    ds_cli.serve.main(args=args, prog_name="archive serve", standalone_mode=True)
+
+
+def _default_metadata() -> Path | None:
+    for candidate in (Path.cwd() / "metadata.yml", Path(__file__).resolve().parent.parent / "metadata.yml"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _fail(e: ArchiveError) -> click.ClickException:
+    exc = click.ClickException(str(e))
+    exc.exit_code = int(e.exit_code)
+    return exc
+
+
+if __name__ == "__main__":
+    cli()

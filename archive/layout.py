@@ -1,0 +1,287 @@
+"""Layout: find rules, photos and text blocks on a page image, and the reading order.
+
+The steps, each a function of plain arrays and blocks:
+
+1. ``preprocess``: flatten uneven illumination and yellowed paper, estimate and undo
+   skew (projection profiles), binarise (Otsu on the flattened page).
+2. ``find_regions``: rules by morphology, photos as large mid-tone or solid regions,
+   text lines by a horizontal smear, lines grouped into blocks of one type size.
+3. ``classify_blocks``: kinds from type size and position (headline, caption, furniture).
+4. ``reading_order``: recursive XY-cut over the text blocks (photos and captions stand
+   outside the flow), vertical cuts first so that articles side by side stay apart.
+5. ``paragraphs``: after OCR, a column block is split into paragraphs at indented first
+   lines and short last lines; what the column's first and last lines look like is kept
+   for cleanup (a column that opens without an indent continues a paragraph).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .model import (
+    CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TEXT, Block, Line, union_bbox,
+)
+
+MAX_SKEW_DEGREES = 5.0
+
+
+# --- 1. preprocess ------------------------------------------------------------------------
+
+def flatten(gray: np.ndarray) -> np.ndarray:
+    """Divide by the paper's own brightness so yellowed or unevenly lit paper becomes white."""
+    h, w = gray.shape
+    k = max(15, (min(h, w) // 20) | 1)
+    small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k // 4 | 1, k // 4 | 1)))
+    bg = cv2.medianBlur(bg, 5)
+    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    out = np.clip(gray.astype(np.float32) / np.maximum(bg, 1) * 255.0, 0, 255)
+    return out.astype(np.uint8)
+
+
+def binarise(gray: np.ndarray) -> np.ndarray:
+    """Ink mask: 255 where there is ink."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink
+
+
+def estimate_skew(ink: np.ndarray) -> float:
+    """Skew in degrees (positive = counter-clockwise) by maximising the variance of the
+    horizontal projection of text rows, coarse then fine."""
+    h, w = ink.shape
+    scale = min(1.0, 1200 / max(h, w))
+    small = cv2.resize(ink, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+    center = (small.shape[1] / 2, small.shape[0] / 2)
+
+    def score(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(center, angle, 1.0)
+        rot = cv2.warpAffine(small, m, (small.shape[1], small.shape[0]), flags=cv2.INTER_NEAREST)
+        prof = rot.sum(axis=1, dtype=np.float64)
+        return float(np.var(np.diff(prof)))
+
+    best = max(np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 0.5), key=score)
+    best = max(np.arange(best - 0.5, best + 0.51, 0.05), key=score)
+    return float(round(best, 2))
+
+
+def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def preprocess(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Returns (flattened and deskewed grey page, its ink mask, the skew undone)."""
+    flat = flatten(gray)
+    angle = estimate_skew(binarise(flat))
+    if abs(angle) >= 0.05:
+        flat = rotate(flat, angle)
+    return flat, binarise(flat), angle
+
+
+def estimate_text_height(ink: np.ndarray) -> float:
+    """Median height of body-text glyphs in pixels (strokes of a Han character merged)."""
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    hs = stats[1:, cv2.CC_STAT_HEIGHT]
+    ws = stats[1:, cv2.CC_STAT_WIDTH]
+    ok = (hs >= 6) & (hs <= ink.shape[0] / 20) & (ws <= 3 * hs) & (ws >= hs / 4)
+    if ok.sum() < 20:
+        return 30.0
+    return float(np.percentile(hs[ok], 60))
+
+
+def estimate_dpi(text_height: float) -> int:
+    """Body type in newspapers is about 9 pt, a glyph about 2.9 mm tall."""
+    return int(round(text_height / (9 * 0.9 / 72)))
+
+
+# --- 2. regions ---------------------------------------------------------------------------
+
+def find_rules(ink: np.ndarray, ch: float) -> list[Block]:
+    rules = []
+    for kernel in ((int(ch * 8), 1), (1, int(ch * 8))):
+        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(lines)
+        for x, y, w, h, _a in stats[1:]:
+            if min(w, h) <= max(3, ch / 3):
+                rules.append(Block(RULE, bbox=(float(x), float(y), float(x + w), float(y + h))))
+    return rules
+
+
+def find_photos(gray: np.ndarray, ink: np.ndarray, ch: float) -> list[Block]:
+    """Photos are large areas of mid-tones (or solid ink) that text never makes."""
+    mid = ((gray > 50) & (gray < 205)).astype(np.uint8) * 255
+    k = max(3, int(ch / 3)) | 1
+    mid = cv2.morphologyEx(mid, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    dense = cv2.blur(ink, (int(ch * 1.5) | 1, int(ch * 1.5) | 1)) > 170
+    mask = mid | (dense.astype(np.uint8) * 255)
+    big = max(5, int(ch)) | 1
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (big, big)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
+    photos = []
+    for x, y, w, h, area in stats[1:]:
+        if w > 4 * ch and h > 4 * ch and area > 0.5 * w * h:
+            photos.append(Block(PHOTO, bbox=(float(x), float(y), float(x + w), float(y + h))))
+    return photos
+
+
+def find_text_blocks(ink: np.ndarray, ch: float) -> list[Block]:
+    """Text lines by smearing glyphs sideways, then lines grouped into blocks."""
+    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(ch * 0.7)), max(1, int(ch * 0.15)))))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(smear)
+    segs = []
+    for x, y, w, h, area in stats[1:]:
+        if h < ch * 0.4 or (w < ch * 0.5 and h < ch * 0.5) or h > ch * 8:
+            continue
+        segs.append((float(x), float(y), float(x + w), float(y + h)))
+    segs.sort(key=lambda s: (s[1], s[0]))
+    blocks: list[list[tuple]] = []
+    for s in segs:
+        sh = s[3] - s[1]
+        best = None
+        for b in blocks:
+            last = b[-1]
+            lh = last[3] - last[1]
+            overlap = min(s[2], last[2]) - max(s[0], last[0])
+            narrow = min(s[2] - s[0], last[2] - last[0])
+            gap = s[1] - last[3]
+            if overlap > 0.5 * narrow and -0.3 * lh < gap < 0.9 * min(lh, sh) and 0.7 < sh / lh < 1.45:
+                best = b
+        if best is not None:
+            best.append(s)
+        else:
+            blocks.append([s])
+    out = []
+    for b in blocks:
+        heights = sorted(s[3] - s[1] for s in b)
+        out.append(Block(TEXT, bbox=union_bbox(b), font_size=float(heights[len(heights) // 2])))
+    return out
+
+
+def find_regions(gray: np.ndarray, ink: np.ndarray) -> tuple[list[Block], float]:
+    """All blocks of a page (rules, photos, text), and the body text height."""
+    ch = estimate_text_height(ink)
+    rules = find_rules(ink, ch)
+    work = ink.copy()
+    for r in rules:
+        x0, y0, x1, y1 = map(int, r.bbox)
+        work[y0:y1 + 1, x0:x1 + 1] = 0
+    photos = find_photos(gray, work, ch)
+    for p in photos:
+        x0, y0, x1, y1 = map(int, p.bbox)
+        work[y0:y1 + 1, x0:x1 + 1] = 0
+    text = find_text_blocks(work, ch)
+    return rules + photos + text, ch
+
+
+# --- 3. kinds -----------------------------------------------------------------------------
+
+def classify_blocks(blocks: list[Block], page_h: float) -> float:
+    """Kinds from type size and position; returns the body type size."""
+    text = [b for b in blocks if b.kind == TEXT]
+    if not text:
+        return 0.0
+    # Body size: the size most of the text area is set in.
+    weighted = sorted((b.font_size, (b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1])) for b in text)
+    total, acc, body = sum(a for _, a in weighted), 0.0, weighted[0][0]
+    for size, area in weighted:
+        acc += area
+        if acc >= total / 2:
+            body = size
+            break
+    photos = [b for b in blocks if b.kind == PHOTO]
+    for b in text:
+        x0, y0, x1, y1 = b.bbox
+        if b.font_size >= 1.45 * body:
+            b.kind = HEADLINE
+        elif b.font_size >= 1.2 * body:
+            b.kind = SUBHEAD
+        elif any(_caption_of(b, p, body) for p in photos):
+            b.kind = CAPTION
+        elif (y1 < 0.04 * page_h or y0 > 0.96 * page_h) and (y1 - y0) < 2.5 * body:
+            b.kind = FURNITURE
+    return body
+
+
+def _caption_of(b: Block, photo: Block, body: float) -> bool:
+    """Directly under (or over) a photo, no wider than it, and a few lines at most."""
+    bx0, by0, bx1, by1 = b.bbox
+    px0, py0, px1, py1 = photo.bbox
+    inside_x = bx0 >= px0 - body and bx1 <= px1 + body
+    below = 0 <= by0 - py1 < 1.5 * body
+    above = 0 <= py0 - by1 < 1.5 * body
+    return inside_x and (below or above) and (by1 - by0) < 5 * body
+
+
+# --- 4. reading order ---------------------------------------------------------------------
+
+def reading_order(blocks: list[Block]) -> list[Block]:
+    """Text blocks in reading order by recursive XY-cut; captions follow the block above
+    them; photos and rules are left out of the flow."""
+    flow = [b for b in blocks if b.kind in (TEXT, HEADLINE, SUBHEAD, FURNITURE)]
+    ordered = _xy_cut(flow)
+    for cap in sorted((b for b in blocks if b.kind == CAPTION), key=lambda b: b.bbox[1]):
+        above = [i for i, b in enumerate(ordered) if b.bbox[3] <= cap.bbox[1] + 1
+                 and min(b.bbox[2], cap.bbox[2]) - max(b.bbox[0], cap.bbox[0]) > 0]
+        ordered.insert(max(above) + 1 if above else len(ordered), cap)
+    return ordered
+
+
+def _xy_cut(blocks: list[Block]) -> list[Block]:
+    if len(blocks) <= 1:
+        return list(blocks)
+    for axis in (0, 1):  # vertical cuts (columns) first, then horizontal
+        groups = _split(blocks, axis)
+        if len(groups) > 1:
+            return [b for g in groups for b in _xy_cut(g)]
+    return sorted(blocks, key=lambda b: (b.bbox[1], b.bbox[0]))
+
+
+def _split(blocks: list[Block], axis: int) -> list[list[Block]]:
+    lo, hi = (0, 2) if axis == 0 else (1, 3)
+    items = sorted(blocks, key=lambda b: b.bbox[lo])
+    groups, end = [[items[0]]], items[0].bbox[hi]
+    for b in items[1:]:
+        if b.bbox[lo] >= end - 1:
+            groups.append([b])
+        else:
+            groups[-1].append(b)
+        end = max(end, b.bbox[hi])
+    return groups
+
+
+# --- 5. paragraphs ------------------------------------------------------------------------
+
+def paragraphs(block: Block, body: float) -> list[Block]:
+    """Split an OCR'd column block into paragraphs by indent and short last lines."""
+    lines = [ln for ln in block.lines if ln.text.strip() and ln.bbox]
+    if block.kind != TEXT or not lines:
+        return [block]
+    left = min(ln.bbox[0] for ln in lines)
+    right = max(ln.bbox[2] for ln in lines)
+    unit = body or (lines[0].bbox[3] - lines[0].bbox[1])
+
+    def indented(ln: Line) -> bool:
+        return ln.bbox[0] - left > 0.8 * unit
+
+    def short(ln: Line) -> bool:
+        return right - ln.bbox[2] > 1.2 * unit
+
+    groups: list[list[Line]] = [[lines[0]]]
+    for prev, ln in zip(lines, lines[1:]):
+        if indented(ln) or short(prev):
+            groups.append([ln])
+        else:
+            groups[-1].append(ln)
+    out = []
+    for g in groups:
+        out.append(Block(
+            TEXT, text="\n".join(ln.text for ln in g), bbox=union_bbox(ln.bbox for ln in g), lines=g,
+            confidence=block.confidence, column=block.column, font_size=block.font_size,
+            starts_paragraph=indented(g[0]) if len(lines) > 1 else None,
+            ends_paragraph=short(g[-1]) if len(lines) > 1 else None,
+            region=block.region,
+        ))
+    return out

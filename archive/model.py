@@ -1,0 +1,239 @@
+"""The data that flows between the stages, defined once.
+
+Every object is a plain dataclass with ``to_dict()``, in the spirit of pdfplumber's
+dicts: boxes are in page pixels as ``(x0, top, x1, bottom)``, confidences are
+Tesseract's 0-100 scale. Text-only sources (an OCR text stream such as the seed) have
+``bbox=None`` everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+BBox = tuple[float, float, float, float]
+
+# Block kinds produced by the layout stage (geometry) or by cleanup (text rules).
+TEXT = "text"  # not yet classified: a line of an OCR text stream, a column segment
+HEADLINE = "headline"
+KICKER = "kicker"
+SUBHEAD = "subhead"
+BYLINE = "byline"
+BODY = "body"
+CAPTION = "caption"
+NOTE = "note"
+PHOTO = "photo"
+RULE = "rule"
+AD_MARKER = "ad_marker"
+FURNITURE = "furniture"  # folio, running head, page number
+BLOCK_KINDS = (
+    TEXT, HEADLINE, KICKER, SUBHEAD, BYLINE, BODY, CAPTION, NOTE, PHOTO, RULE,
+    AD_MARKER, FURNITURE,
+)
+
+# Repair kinds: every change cleanup makes to the text is one of these.
+REPAIR_KINDS = (
+    "join_word", "join_paragraph", "dehyphenate", "caption_extracted",
+    "headline_moved", "whitespace", "unresolved",
+)
+
+
+def union_bbox(boxes) -> Optional[BBox]:
+    """The smallest box holding every non-None box, or None when there is none."""
+    boxes = [b for b in boxes if b is not None]
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes), min(b[1] for b in boxes),
+        max(b[2] for b in boxes), max(b[3] for b in boxes),
+    )
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Line:
+    text: str
+    bbox: Optional[BBox] = None
+    words: list[Word] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "bbox": self.bbox, "words": [w.to_dict() for w in self.words]}
+
+
+@dataclass
+class Block:
+    """A region of the page with one role: a paragraph of body text, a headline, a photo.
+
+    ``starts_paragraph``/``ends_paragraph`` carry what geometry says about a column
+    break (first line indented, last line short); ``None`` means geometry does not know
+    and cleanup falls back on typography and language.
+    """
+
+    kind: str
+    text: str = ""
+    bbox: Optional[BBox] = None
+    lines: list[Line] = field(default_factory=list)
+    confidence: Optional[float] = None
+    column: Optional[int] = None
+    starts_paragraph: Optional[bool] = None
+    ends_paragraph: Optional[bool] = None
+    font_size: Optional[float] = None  # median glyph height in pixels, where measured
+    article: Optional[int] = None  # index into the page's articles, set by segmentation
+    region: Optional[int] = None  # article region found by layout (rules, headline spans)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["lines"] = [line.to_dict() for line in self.lines]
+        return d
+
+
+@dataclass
+class Repair:
+    """One change cleanup made: nothing is dropped or joined without a record."""
+
+    kind: str
+    before: str
+    after: str
+    detail: str = ""
+    bbox: Optional[BBox] = None
+    article: Optional[int] = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Caption:
+    text: str
+    credit: Optional[str] = None
+    bbox: Optional[BBox] = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Paragraph:
+    kind: str  # "paragraph" or "subhead"
+    text: str
+    bbox: Optional[BBox] = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Article:
+    headline: Optional[str] = None
+    kicker: Optional[str] = None
+    subtitle: Optional[str] = None
+    byline: Optional[str] = None
+    authors: list[str] = field(default_factory=list)
+    blocks: list[Paragraph] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    advertisement: bool = False
+    bbox: Optional[BBox] = None
+    reading_order: int = 0
+
+    @property
+    def body(self) -> str:
+        """Paragraphs and subheads in order, separated by blank lines."""
+        return "\n\n".join(b.text for b in self.blocks)
+
+    def to_dict(self) -> dict:
+        return {
+            "headline": self.headline,
+            "kicker": self.kicker,
+            "subtitle": self.subtitle,
+            "byline": self.byline,
+            "authors": list(self.authors),
+            "body": self.body,
+            "blocks": [b.to_dict() for b in self.blocks],
+            "captions": [c.to_dict() for c in self.captions],
+            "notes": list(self.notes),
+            "advertisement": self.advertisement,
+            "bbox": self.bbox,
+            "reading_order": self.reading_order,
+        }
+
+
+@dataclass
+class Options:
+    """What the user chose for a run; travels to worker processes, so it must pickle."""
+
+    lang: str = "chi_sim+eng"
+    ocr: str = "auto"  # always | auto | never: use a PDF's text layer or OCR it
+    dpi: Optional[int] = None  # overrides what the file says
+    engine: str = "tesseract"
+    image_dir: Optional[str] = None  # where page images for the published archive go
+
+
+@dataclass
+class PageContext:
+    """One page of one source file, as a worker sees it (picklable)."""
+
+    source: Path
+    page_number: int  # 1-based
+    options: Options = field(default_factory=Options)
+    work_dir: Optional[Path] = None
+
+
+@dataclass
+class Page:
+    source_path: str
+    page_number: int
+    source_kind: str  # image | pdf-text | pdf-image | text
+    width: Optional[int] = None
+    height: Optional[int] = None
+    dpi: Optional[int] = None
+    image_path: Optional[str] = None
+    blocks: list[Block] = field(default_factory=list)
+    ocr_engine: Optional[str] = None
+    skew_degrees: Optional[float] = None
+    # Words of a PDF text layer, before layout groups them into blocks.
+    words: list[Word] = field(default_factory=list, repr=False)
+    image: object = field(default=None, repr=False, compare=False)  # numpy array, never stored
+
+    @property
+    def mean_confidence(self) -> Optional[float]:
+        confs = [w.conf for b in self.blocks for line in b.lines for w in line.words if w.conf >= 0]
+        return round(sum(confs) / len(confs), 2) if confs else None
+
+    def to_dict(self) -> dict:
+        return {
+            "source_path": self.source_path, "page_number": self.page_number,
+            "source_kind": self.source_kind, "width": self.width, "height": self.height,
+            "dpi": self.dpi, "image_path": self.image_path, "ocr_engine": self.ocr_engine,
+            "mean_confidence": self.mean_confidence, "skew_degrees": self.skew_degrees,
+            "blocks": [b.to_dict() for b in self.blocks],
+        }
+
+
+@dataclass
+class PageResult:
+    """What a worker hands back to the one writer: everything about one page."""
+
+    page: Page
+    articles: list[Article] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "page": self.page.to_dict(),
+            "articles": [a.to_dict() for a in self.articles],
+            "repairs": [r.to_dict() for r in self.repairs],
+        }

@@ -1,0 +1,247 @@
+"""The pipeline: read → layout → OCR → clean → segment for each page, store in the parent.
+
+``process_page`` runs in worker processes and returns plain data; only the parent
+process writes SQLite, one transaction per source file, so an interrupted run never
+leaves half a file in the archive.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from . import clean, layout, read, segment, store
+from .errors import ArchiveError, InputFileError
+from .model import PHOTO, RULE, Block, Options, Page, PageContext, PageResult, Word
+
+log = logging.getLogger(__name__)
+
+_engines: dict = {}
+
+
+def _engine(options: Options):
+    """One OCR engine per worker process."""
+    if options.engine not in _engines:
+        from .plugins import get_ocr_engine
+
+        _engines[options.engine] = get_ocr_engine(options)
+    return _engines[options.engine]
+
+
+def process_page(ctx: PageContext) -> PageResult:
+    """Every stage for one page: a function of the page, returning plain data."""
+    page = read.read_page(ctx)
+    if page.source_kind == "text":
+        units = page.blocks
+    else:
+        units, extras = analyse_image(page, ctx.options)
+    units, repairs = clean.clean(units)
+    articles = segment.segment(units, repairs)
+    page.blocks = units if page.source_kind == "text" else units + extras
+    if page.image is not None and ctx.options.image_dir:
+        page.image_path = save_page_image(page, ctx)
+    page.image = None  # pixels stay in the worker
+    return PageResult(page=page, articles=articles, repairs=repairs)
+
+
+def analyse_image(page: Page, options: Options) -> tuple[list[Block], list[Block]]:
+    """Layout and OCR of a page image. Returns (text units in reading order, photos and rules)."""
+    if page.words:  # a PDF text layer: its coordinates are the raster's, so no deskew
+        flat = layout.flatten(page.image)
+        ink, angle = layout.binarise(flat), 0.0
+    else:
+        flat, ink, angle = layout.preprocess(page.image)
+    page.skew_degrees = angle
+    page.image = flat
+    blocks, ch = layout.find_regions(flat, ink)
+    page.dpi = page.dpi or layout.estimate_dpi(ch)
+    body = layout.classify_blocks(blocks, flat.shape[0])
+    ordered = layout.reading_order(blocks)
+    if page.words:
+        _assign_words(ordered, page.words)
+        page.ocr_engine = "pdf-text-layer"
+    else:
+        engine = _engine(options)
+        lang = choose_language(engine, flat, options.lang, page.dpi)
+        engine.check_languages(lang)
+        page.ocr_engine = f"{engine.name} {engine.version()} ({lang})"
+        for b in ordered:
+            _ocr_block(engine, flat, b, lang, page.dpi)
+    units = []
+    for b in ordered:
+        for u in layout.paragraphs(b, body):
+            if u.text.strip():
+                units.append(u)
+    extras = [b for b in blocks if b.kind in (PHOTO, RULE)]
+    return units, extras
+
+
+def choose_language(engine, image: np.ndarray, lang: str, dpi: int) -> str:
+    """One model per page: a combined chi_sim+eng model turns Chinese into Latin
+    garbage (NOTES.md), so ask the engine which script the page is in."""
+    langs = [x for x in lang.split("+") if x]
+    if len(langs) <= 1:
+        return lang
+    script = engine.detect_script(image, dpi=dpi)
+    cjk = [x for x in langs if x.startswith(("chi", "jpn", "kor"))]
+    latin = [x for x in langs if x not in cjk]
+    if script in ("Han", "Japanese", "Korean", "Hangul") and cjk:
+        return cjk[0]
+    if script and script not in ("Han", "Japanese", "Korean", "Hangul") and latin:
+        return "+".join(latin)
+    return cjk[0] if cjk else langs[0]
+
+
+PSM_BY_KIND = {"headline": 7, "subhead": 7}
+
+
+def _ocr_block(engine, image: np.ndarray, b: Block, lang: str, dpi: int) -> None:
+    x0, y0, x1, y1 = b.bbox
+    pad = 6
+    X0, Y0 = max(0, int(x0) - pad), max(0, int(y0) - pad)
+    X1, Y1 = min(image.shape[1], int(x1) + pad), min(image.shape[0], int(y1) + pad)
+    crop = image[Y0:Y1, X0:X1]
+    if crop.size == 0:
+        return
+    psm = PSM_BY_KIND.get(b.kind, 6)
+    if psm == 7 and (y1 - y0) > 1.8 * (b.font_size or (y1 - y0)):
+        psm = 6  # a headline set on two lines
+    lines = engine.recognise(crop, lang, dpi=dpi, psm=psm)
+    for ln in lines:
+        ln.bbox = (ln.bbox[0] + X0, ln.bbox[1] + Y0, ln.bbox[2] + X0, ln.bbox[3] + Y0)
+        for w in ln.words:
+            w.x0, w.x1, w.top, w.bottom = w.x0 + X0, w.x1 + X0, w.top + Y0, w.bottom + Y0
+    b.lines = lines
+    b.text = "\n".join(ln.text for ln in lines)
+    confs = [w.conf for ln in lines for w in ln.words]
+    b.confidence = round(sum(confs) / len(confs), 1) if confs else None
+
+
+def _assign_words(blocks: list[Block], words: list[Word]) -> None:
+    """Give each text-layer word to the block holding its centre, as lines."""
+    from .ocr import lines_from_words
+
+    buckets: dict[int, list[Word]] = {}
+    for w in words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        for i, b in enumerate(blocks):
+            x0, y0, x1, y1 = b.bbox
+            if x0 - 2 <= cx <= x1 + 2 and y0 - 2 <= cy <= y1 + 2:
+                buckets.setdefault(i, []).append(w)
+                break
+    for i, b in enumerate(blocks):
+        b.lines = lines_from_words(buckets.get(i, []))
+        b.text = "\n".join(ln.text for ln in b.lines)
+
+
+def save_page_image(page: Page, ctx: PageContext) -> str:
+    """The (deskewed) page as a JPEG for the published archive; the scan itself is not
+    altered. Boxes in the database are in this image's pixels."""
+    import cv2
+
+    out_dir = Path(ctx.options.image_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{read.sha256(ctx.source)[:16]}-p{ctx.page_number}"
+    path = out_dir / f"{stem}.jpg"
+    cv2.imwrite(str(path), page.image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return str(path.resolve())
+
+
+# --- running a batch ------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    path: Path
+    status: str  # ingested | unchanged | failed | partial
+    pages: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _safe_process(ctx: PageContext):
+    """Worker entry: a page that fails comes back as its error, never as a crash."""
+    try:
+        return process_page(ctx)
+    except ArchiveError as e:
+        return e
+    except Exception as e:  # an unexpected bug in a stage must not stop the batch
+        log.debug("page failed", exc_info=True)
+        return InputFileError(ctx.source, f"page {ctx.page_number}: {type(e).__name__}: {e}")
+
+
+def ingest(paths: Iterable, db_path, options: Options, *, workers: int | None = None,
+           on_page: Callable[[Path, int, int], None] | None = None,
+           on_file: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Ingest every source under ``paths`` into the archive at ``db_path``."""
+    db = store.open_db(db_path)
+    sources = read.iter_sources(paths)
+    outcomes: list[Outcome] = []
+    todo: list[tuple[Path, str, list[PageContext]]] = []
+    for src in sources:
+        try:
+            sha = read.sha256(src)
+            if store.unchanged(db, str(src.resolve()), sha):
+                outcomes.append(Outcome(src, "unchanged"))
+                on_file and on_file(outcomes[-1])
+                continue
+            n = read.page_count(src)
+        except (ArchiveError, OSError) as e:
+            err = e if isinstance(e, ArchiveError) else InputFileError(src, e.strerror or str(e))
+            store.write_source(db, str(src.resolve()), _sha_or_none(src), [(1, err.reason if isinstance(err, InputFileError) else str(err))])
+            outcomes.append(Outcome(src, "failed", errors=[str(err)]))
+            on_file and on_file(outcomes[-1])
+            continue
+        todo.append((src, sha, [PageContext(src, i + 1, options) for i in range(n)]))
+
+    workers = workers or os.cpu_count() or 1
+    total = sum(len(c) for _, _, c in todo)
+    done = 0
+    pool = (cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            if workers > 1 and total > 1 else None)
+    try:
+        # Every page is queued at once so the workers stay busy across files; the parent
+        # still writes file by file, in order, each in one transaction.
+        queued = [(src, sha, ctxs, [pool.submit(_safe_process, c) if pool else None for c in ctxs])
+                  for src, sha, ctxs in todo]
+        for src, sha, ctxs, futures in queued:
+            results, errors = [], []
+            for c, fut in zip(ctxs, futures):
+                res = fut.result() if fut else _safe_process(c)
+                done += 1
+                on_page and on_page(src, done, total)
+                if isinstance(res, Exception):
+                    reason = res.reason if isinstance(res, InputFileError) else str(res)
+                    errors.append(f"{src}: {reason}")
+                    results.append((c.page_number, reason))
+                else:
+                    results.append(res)
+            store.write_source(db, str(src.resolve()), sha, results)
+            status = "ingested" if not errors else ("failed" if len(errors) == len(ctxs) else "partial")
+            outcomes.append(Outcome(src, status, pages=len(ctxs) - len(errors), errors=errors))
+            on_file and on_file(outcomes[-1])
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+        db.conn.close()
+    store.prepare_for_publishing(db_path)
+    return outcomes
+
+
+def _sha_or_none(path: Path) -> str | None:
+    try:
+        return read.sha256(path)
+    except OSError:
+        return None
+
+
+def clean_text_file(path: Path) -> PageResult:
+    """Cleanup and segmentation of a plain OCR text stream (``archive clean``)."""
+    return process_page(PageContext(Path(path), 1, Options()))
+

@@ -1,0 +1,209 @@
+"""Segmentation: cut the cleaned stream into articles.
+
+An article opens with a title group (kicker, headline, subtitle) and a byline, and
+closes with a note (author or source note) or where the next title group with a
+byline begins; an advertisement marker flags every article after it. A title line
+inside an open article is a crosshead. Captions go to the article they stand in.
+
+When the layout stage found article regions (``Block.region``), a change of region is
+an article boundary whatever the text says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import patterns as P
+from .model import (
+    AD_MARKER, BODY, BYLINE, CAPTION, HEADLINE, NOTE, SUBHEAD, Article, Block, Caption,
+    Paragraph, Repair, union_bbox,
+)
+
+# A column name printed as an article's only title is short ("区域创新大家谈").
+MAX_COLUMN_NAME_CHARS = 10
+MAX_COLUMN_NAME_WORDS = 4
+
+
+@dataclass
+class _Draft:
+    head: list[Block] = field(default_factory=list)
+    byline: Block | None = None
+    paragraphs: list[Block] = field(default_factory=list)
+    notes: list[Block] = field(default_factory=list)
+    advertisement: bool = False
+    closed: bool = False
+    members: list[Block] = field(default_factory=list)  # every unit, for the bbox
+    region: int | None = None
+
+    @property
+    def started(self) -> bool:
+        return bool(self.byline or self.paragraphs or self.notes)
+
+
+def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
+    """Group cleaned units into articles; records headline moves in ``repairs``."""
+    drafts: list[_Draft] = []
+    owner: dict[int, int] = {}  # id(unit) -> draft index, for caption placement
+    ad = False
+    cur: _Draft | None = None
+    stream = [u for u in units if u.kind != CAPTION]
+    i = 0
+
+    def new_draft() -> _Draft:
+        d = _Draft(advertisement=ad)
+        drafts.append(d)
+        return d
+
+    def own(u: Block, d: _Draft) -> None:
+        owner[id(u)] = u.article = drafts.index(d)
+        d.members.append(u)
+
+    while i < len(stream):
+        u = stream[i]
+        if cur is not None and u.region is not None and cur.region is not None and u.region != cur.region:
+            cur.closed = True
+        if u.kind == AD_MARKER:
+            ad = True
+            if cur is not None:
+                cur.closed = True
+            i += 1
+            continue
+        if u.kind == HEADLINE:
+            group = [u]
+            while i + 1 < len(stream) and stream[i + 1].kind == HEADLINE \
+                    and stream[i + 1].region == u.region:
+                i += 1
+                group.append(stream[i])
+            after = stream[i + 1] if i + 1 < len(stream) else None
+            opens = (
+                cur is None or cur.closed or not cur.started
+                or (after is not None and after.kind == BYLINE)
+                or (u.region is not None and u.region != cur.region)
+                or _is_headline_type(group, cur)
+            )
+            if not opens:
+                for g in group:
+                    g.kind = SUBHEAD
+                    cur.paragraphs.append(g)
+                    own(g, cur)
+                i += 1
+                continue
+            if cur is not None and not cur.head and not cur.started:
+                d = cur  # a byline-less draft opened by a caption or a region change
+            else:
+                d = new_draft()
+            _maybe_move_late_headline(drafts[:-1] if d is drafts[-1] else drafts, group, repairs)
+            d.head, d.region = group, u.region
+            for g in group:
+                own(g, d)
+            cur = d
+            i += 1
+            continue
+        if cur is None or cur.closed or (u.kind == BYLINE and (cur.byline or cur.paragraphs)):
+            cur = new_draft()
+            cur.region = u.region
+        if u.kind == BYLINE:
+            cur.byline = u
+        elif u.kind == NOTE:
+            cur.notes.append(u)
+            cur.closed = True
+        else:
+            cur.paragraphs.append(u)
+        own(u, cur)
+        i += 1
+
+    _attach_captions(units, drafts, owner)
+    return [_finish(d, n) for n, d in enumerate(drafts)]
+
+
+def _is_headline_type(group: list[Block], cur: _Draft) -> bool:
+    """With measured type sizes, a title set larger than the body's crossheads opens an article."""
+    sizes = [g.font_size for g in group if g.font_size]
+    head_sizes = [h.font_size for h in cur.head if h.font_size]
+    if not sizes or not head_sizes:
+        return False
+    return max(sizes) >= 0.8 * max(head_sizes)
+
+
+def _maybe_move_late_headline(previous: list[_Draft], group: list[Block], repairs: list[Repair]) -> None:
+    """A column's headline printed after its body.
+
+    A column (专栏) is set as: column name, author, body, author note, and its headline
+    at the foot. In the stream the headline then leads the next title group. When the
+    previous article has only a short title (a column name) and the next group has more
+    lines than one article needs, the group's first line is the column's headline.
+    """
+    if len(group) < 2 or not previous:
+        return
+    prev = previous[-1]
+    if len(prev.head) != 1 or not prev.paragraphs or prev.head[0].bbox is not None:
+        return
+    name, candidate = prev.head[0].text, group[0].text
+    short = (len(name) <= MAX_COLUMN_NAME_CHARS if P.is_cjk_text(name)
+             else len(name.split()) <= MAX_COLUMN_NAME_WORDS)
+    if not short or len(candidate) <= len(name):
+        return
+    moved = group.pop(0)
+    prev.head.append(moved)  # _finish reads [column name, headline] as kicker + headline
+    repairs.append(Repair(
+        "headline_moved", before=moved.text, after=moved.text, bbox=moved.bbox,
+        article=len(previous) - 1,
+        detail=f"headline printed after its column's body; moved back under the column name {name}",
+    ))
+
+
+def _attach_captions(units: list[Block], drafts: list[_Draft], owner: dict[int, int]) -> None:
+    """A caption belongs to the article around it; between two, to the one it leads into
+    unless the previous article is still open."""
+    for i, u in enumerate(units):
+        if u.kind != CAPTION:
+            continue
+        prev = next((owner[id(x)] for x in reversed(units[:i]) if id(x) in owner), None)
+        nxt = next((owner[id(x)] for x in units[i + 1:] if id(x) in owner), None)
+        if prev is None and nxt is None:
+            drafts.append(_Draft())
+            target = len(drafts) - 1
+        elif nxt is None or prev == nxt:
+            target = prev
+        elif prev is None:
+            target = nxt
+        else:
+            target = nxt if drafts[prev].closed or not drafts[nxt].started or \
+                _leads_into(units, i, drafts[nxt]) else prev
+        drafts[target].members.append(u)
+        owner[id(u)] = u.article = target
+
+
+def _leads_into(units: list[Block], i: int, d: _Draft) -> bool:
+    nxt = next((x for x in units[i + 1:] if x.kind != CAPTION), None)
+    return nxt is not None and nxt.kind in (HEADLINE, BYLINE) and nxt in d.members
+
+
+def _finish(d: _Draft, order: int) -> Article:
+    head = [h.text for h in d.head]
+    kicker = subtitle = headline = None
+    if head:
+        sizes = [h.font_size or 0 for h in d.head]
+        k = sizes.index(max(sizes)) if any(sizes) else (1 if len(head) >= 2 else 0)
+        headline = head[k]
+        kicker = " ".join(head[:k]) or None
+        subtitle = " ".join(head[k + 1:]) or None
+    captions = []
+    for m in d.members:
+        if m.kind == CAPTION:
+            text, credit = P.split_credit(m.text)
+            captions.append(Caption(text=text, credit=credit, bbox=m.bbox))
+    article = Article(
+        headline=headline, kicker=kicker, subtitle=subtitle,
+        byline=d.byline.text if d.byline else None,
+        authors=P.byline_authors(d.byline.text) if d.byline else [],
+        blocks=[Paragraph("subhead" if p.kind == SUBHEAD else "paragraph", p.text, p.bbox)
+                for p in d.paragraphs],
+        captions=captions,
+        notes=[n.text for n in d.notes],
+        advertisement=d.advertisement,
+        bbox=union_bbox(m.bbox for m in d.members),
+        reading_order=order,
+    )
+    return article
+

@@ -1,0 +1,188 @@
+"""Store: the archive's SQLite schema, and writing one source file's pages atomically.
+
+The schema is documented for researchers in README.md ("The schema"); table and column
+names are a public contract: add freely, rename only with a migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import sqlite_utils
+
+from .model import PageResult
+from .search import index_text
+
+SCHEMA_VERSION = 1
+
+TABLES = {
+    "pages": {
+        "columns": {
+            "id": int, "source_path": str, "image_path": str, "sha256": str, "page_number": int,
+            "width": int, "height": int, "dpi": int, "source_kind": str, "ocr_engine": str,
+            "mean_confidence": float, "skew_degrees": float, "status": str, "error": str,
+            "title": str, "date": str, "ingested_at": str,
+        },
+        "foreign_keys": [],
+        "indexes": [["sha256"], ["source_path", "page_number"], ["status"], ["date"]],
+    },
+    "articles": {
+        "columns": {
+            "id": int, "page_id": int, "reading_order": int, "headline": str, "kicker": str,
+            "subtitle": str, "byline": str, "authors": str, "body": str, "notes": str,
+            "advertisement": int, "x": float, "y": float, "w": float, "h": float,
+            "search_text": str,
+        },
+        "foreign_keys": [("page_id", "pages", "id")],
+        "indexes": [["page_id", "reading_order"], ["advertisement"]],
+    },
+    "captions": {
+        "columns": {
+            "id": int, "article_id": int, "page_id": int, "text": str, "credit": str,
+            "x": float, "y": float, "w": float, "h": float,
+        },
+        "foreign_keys": [("article_id", "articles", "id"), ("page_id", "pages", "id")],
+        "indexes": [["article_id"], ["page_id"], ["credit"]],
+    },
+    "blocks": {
+        "columns": {
+            "id": int, "page_id": int, "article_id": int, "kind": str, "text": str,
+            "x": float, "y": float, "w": float, "h": float, "confidence": float,
+            "reading_order": int, "font_size": float,
+        },
+        "foreign_keys": [("page_id", "pages", "id"), ("article_id", "articles", "id")],
+        "indexes": [["page_id", "reading_order"], ["article_id"], ["kind"]],
+    },
+    "repairs": {
+        "columns": {
+            "id": int, "page_id": int, "article_id": int, "kind": str, "before": str,
+            "after": str, "detail": str, "x": float, "y": float, "w": float, "h": float,
+        },
+        "foreign_keys": [("page_id", "pages", "id"), ("article_id", "articles", "id")],
+        "indexes": [["page_id"], ["article_id"], ["kind"]],
+    },
+}
+# Children first: the order rows are deleted in when a page is replaced.
+CHILD_TABLES = ("repairs", "captions", "blocks", "articles")
+
+
+def open_db(path) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA foreign_keys = ON")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    with db.atomic():
+        for name, spec in TABLES.items():
+            table = db[name]
+            if not table.exists():
+                table.create(spec["columns"], pk="id", foreign_keys=spec["foreign_keys"])
+                for cols in spec["indexes"]:
+                    table.create_index(cols, if_not_exists=True)
+            else:
+                missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
+                for c, t in missing.items():
+                    table.add_column(c, t)
+    if not db["articles_fts"].exists():
+        db["articles"].enable_fts(["search_text"], create_triggers=True, tokenize="unicode61")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def unchanged(db: sqlite_utils.Database, source_path: str, sha: str) -> bool:
+    """True when this exact file was ingested before and every page of it succeeded."""
+    rows = list(db.query(
+        "select status from pages where source_path = ? and sha256 = ?", [source_path, sha]
+    ))
+    return bool(rows) and all(r["status"] == "ok" for r in rows)
+
+
+def delete_source(db: sqlite_utils.Database, source_path: str) -> None:
+    ids = [r["id"] for r in db.query("select id from pages where source_path = ?", [source_path])]
+    for pid in ids:
+        for t in CHILD_TABLES:
+            db.execute(f"delete from [{t}] where page_id = ?", [pid])
+        db.execute("delete from pages where id = ?", [pid])
+
+
+def _xywh(bbox) -> dict:
+    if bbox is None:
+        return {"x": None, "y": None, "w": None, "h": None}
+    x0, y0, x1, y1 = bbox
+    return {"x": round(x0, 1), "y": round(y0, 1), "w": round(x1 - x0, 1), "h": round(y1 - y0, 1)}
+
+
+def write_source(db: sqlite_utils.Database, source_path: str, sha: str,
+                 results: list[PageResult | tuple[int, str]], meta: dict | None = None) -> list[int]:
+    """Replace everything stored for ``source_path`` by ``results``, in one transaction.
+
+    A result is a ``PageResult`` or, for a page that failed, ``(page_number, error)``:
+    the failure is stored as a page with status ``error`` so it can be found and retried.
+    """
+    meta = meta or {}
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    page_ids = []
+    with db.atomic():
+        delete_source(db, source_path)
+        for res in results:
+            if isinstance(res, tuple):
+                number, error = res
+                page_ids.append(db["pages"].insert({
+                    "source_path": source_path, "sha256": sha, "page_number": number,
+                    "status": "error", "error": error, "ingested_at": now, **meta,
+                }).last_pk)
+                continue
+            page_ids.append(_write_page(db, res, source_path, sha, now, meta))
+    return page_ids
+
+
+def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
+    p = res.page
+    page_id = db["pages"].insert({
+        "source_path": source_path, "image_path": p.image_path, "sha256": sha,
+        "page_number": p.page_number, "width": p.width, "height": p.height, "dpi": p.dpi,
+        "source_kind": p.source_kind, "ocr_engine": p.ocr_engine,
+        "mean_confidence": p.mean_confidence, "skew_degrees": p.skew_degrees,
+        "status": "ok", "error": None, "ingested_at": now, **meta,
+    }).last_pk
+    article_ids = []
+    for a in res.articles:
+        searchable = "\n".join(filter(None, [
+            a.kicker, a.headline, a.subtitle, a.byline, a.body,
+            *[c.text for c in a.captions], *a.notes,
+        ]))
+        article_ids.append(db["articles"].insert({
+            "page_id": page_id, "reading_order": a.reading_order, "headline": a.headline,
+            "kicker": a.kicker, "subtitle": a.subtitle, "byline": a.byline,
+            "authors": json.dumps(a.authors, ensure_ascii=False), "body": a.body,
+            "notes": "\n".join(a.notes) or None, "advertisement": int(a.advertisement),
+            "search_text": index_text(searchable), **_xywh(a.bbox),
+        }).last_pk)
+        db["captions"].insert_all(({
+            "article_id": article_ids[-1], "page_id": page_id, "text": c.text,
+            "credit": c.credit, **_xywh(c.bbox),
+        } for c in a.captions), pk="id")
+
+    def aid(index):
+        return article_ids[index] if index is not None and 0 <= index < len(article_ids) else None
+
+    db["blocks"].insert_all(({
+        "page_id": page_id, "article_id": aid(b.article), "kind": b.kind, "text": b.text or None,
+        "confidence": b.confidence, "reading_order": n, "font_size": b.font_size, **_xywh(b.bbox),
+    } for n, b in enumerate(p.blocks)), pk="id")
+    db["repairs"].insert_all(({
+        "page_id": page_id, "article_id": aid(r.article), "kind": r.kind, "before": r.before,
+        "after": r.after, "detail": r.detail, **_xywh(r.bbox),
+    } for r in res.repairs), pk="id")
+    return page_id
+
+
+def prepare_for_publishing(path) -> None:
+    """Leave WAL mode: Datasette's immutable mode ignores a WAL."""
+    db = sqlite_utils.Database(path)
+    if db.journal_mode == "wal":
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.disable_wal()
+    db.conn.close()
