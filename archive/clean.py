@@ -68,14 +68,17 @@ def drop_whitespace(blocks: list[Block], repairs: list[Repair]) -> list[Block]:
 
 def merge_lines(block: Block, repairs: list[Repair]) -> Block:
     """Join the OCR lines of one block into running text, undoing line-end hyphens."""
-    if len(block.lines) < 2 or block.kind not in (TEXT, BODY):
+    if len(block.lines) < 2:
         return block
     text = block.lines[0].text.strip()
     for line in block.lines[1:]:
         nxt = line.text.strip()
         if not nxt:
             continue
-        text = _join(text, nxt, repairs, block.bbox, within_block=True)
+        if block.kind in (TEXT, BODY):
+            text = _join(text, nxt, repairs, block.bbox, within_block=True)
+        else:  # a headline or caption set on several lines: no hyphenation to undo
+            text = P.join_text(text, nxt)
     return replace(block, text=text)
 
 

@@ -127,12 +127,15 @@ def find_photos(gray: np.ndarray, ink: np.ndarray, ch: float) -> list[Block]:
     return photos
 
 
-def find_text_blocks(ink: np.ndarray, ch: float) -> list[Block]:
+def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = ()) -> list[Block]:
     """Text lines by smearing glyphs sideways, then lines grouped into blocks."""
-    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(ch * 0.7)), max(1, int(ch * 0.15)))))
+    kw, kh = max(3, int(ch * 0.7)), max(1, int(ch * 0.15))
+    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (kw, kh)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(smear)
     segs = []
     for x, y, w, h, area in stats[1:]:
+        # Back to the ink's extent: the smear widened each piece by half a kernel a side.
+        x, y, w, h = x + kw // 2, y + kh // 2, w - 2 * (kw // 2), h - 2 * (kh // 2)
         if h < ch * 0.4 or (w < ch * 0.5 and h < ch * 0.5) or h > ch * 8:
             continue
         segs.append((float(x), float(y), float(x + w), float(y + h)))
@@ -157,7 +160,77 @@ def find_text_blocks(ink: np.ndarray, ch: float) -> list[Block]:
     for b in blocks:
         heights = sorted(s[3] - s[1] for s in b)
         out.append(Block(TEXT, bbox=union_bbox(b), font_size=float(heights[len(heights) // 2])))
-    return out
+    return merge_touching(out, [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]])
+
+
+def merge_touching(blocks: list[Block], walls=()) -> list[Block]:
+    """Merge blocks that overlap, or sit on one line a word space apart, in one type size.
+
+    A justified line can smear into several pieces (wide spaces around punctuation, a
+    headline's colon); OCR'd separately they would duplicate or scramble the text.
+    ``walls`` are vertical rules: nothing is merged across one.
+    """
+    blocks = list(blocks)
+    while True:
+        # Sweep in order of top edge: only blocks that start within a line of another's
+        # bottom can touch it. Union-find collects the groups; repeat until stable,
+        # since a merged box can reach a block neither part reached.
+        order = sorted(range(len(blocks)), key=lambda i: blocks[i].bbox[1])
+        parent = list(range(len(blocks)))
+
+        def find(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        merged = False
+        for n, i in enumerate(order):
+            a = blocks[i]
+            reach = a.bbox[3] + a.font_size
+            for j in order[n + 1:]:
+                b = blocks[j]
+                if b.bbox[1] > reach:
+                    break
+                if _same_size(a, b) and _touch(a, b) and not _walled(a.bbox, b.bbox, walls):
+                    ri, rj = find(i), find(j)
+                    if ri != rj:
+                        parent[rj] = ri
+                        merged = True
+        if not merged:
+            return blocks
+        groups: dict[int, list[Block]] = {}
+        for i, b in enumerate(blocks):
+            groups.setdefault(find(i), []).append(b)
+        blocks = [Block(TEXT, bbox=union_bbox(g_.bbox for g_ in g), font_size=max(g_.font_size for g_ in g))
+                  if len(g) > 1 else g[0] for g in groups.values()]
+
+
+def _same_size(a: Block, b: Block) -> bool:
+    return max(a.font_size, b.font_size) / max(1.0, min(a.font_size, b.font_size)) < 1.2
+
+
+def _walled(a, b, walls) -> bool:
+    left, right = (a, b) if a[0] <= b[0] else (b, a)
+    for wx0, wy0, wx1, wy1 in walls:
+        between = left[2] - 2 <= (wx0 + wx1) / 2 <= right[0] + 2
+        if between and wy0 < max(a[3], b[3]) and wy1 > min(a[1], b[1]):
+            return True
+    return False
+
+
+def _touch(a: Block, b: Block) -> bool:
+    ax0, ay0, ax1, ay1 = a.bbox
+    bx0, by0, bx1, by1 = b.bbox
+    ix = min(ax1, bx1) - max(ax0, bx0)
+    iy = min(ay1, by1) - max(ay0, by0)
+    if ix > 0 and iy > 0:
+        return True
+    size = max(a.font_size, b.font_size)
+    same_line = iy > 0.5 * min(ay1 - ay0, by1 - by0, 2 * size) and -ix < 1.0 * size
+    # The next line of a centred headline: narrower, under it, a line space apart.
+    next_line = ix > 0.5 * min(ax1 - ax0, bx1 - bx0) and -iy < 0.6 * size
+    return same_line or next_line
 
 
 def find_regions(gray: np.ndarray, ink: np.ndarray) -> tuple[list[Block], float]:
@@ -172,7 +245,7 @@ def find_regions(gray: np.ndarray, ink: np.ndarray) -> tuple[list[Block], float]
     for p in photos:
         x0, y0, x1, y1 = map(int, p.bbox)
         work[y0:y1 + 1, x0:x1 + 1] = 0
-    text = find_text_blocks(work, ch)
+    text = find_text_blocks(work, ch, rules)
     return rules + photos + text, ch
 
 
@@ -269,9 +342,14 @@ def paragraphs(block: Block, body: float) -> list[Block]:
     def short(ln: Line) -> bool:
         return right - ln.bbox[2] > 1.2 * unit
 
+    def centred(ln: Line) -> bool:  # a crosshead set in body size
+        return indented(ln) and short(ln) and abs((ln.bbox[0] - left) - (right - ln.bbox[2])) < 1.5 * unit
+
     groups: list[list[Line]] = [[lines[0]]]
     for prev, ln in zip(lines, lines[1:]):
-        if indented(ln) or short(prev):
+        if centred(prev) and centred(ln):
+            groups[-1].append(ln)
+        elif indented(ln) or short(prev) or centred(ln) or centred(prev):
             groups.append([ln])
         else:
             groups[-1].append(ln)

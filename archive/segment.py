@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from . import patterns as P
 from .model import (
-    AD_MARKER, BODY, BYLINE, CAPTION, HEADLINE, NOTE, SUBHEAD, Article, Block, Caption,
+    AD_MARKER, BYLINE, CAPTION, FURNITURE, HEADLINE, NOTE, SUBHEAD, Article, Block, Caption,
     Paragraph, Repair, union_bbox,
 )
 
@@ -46,7 +46,8 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
     owner: dict[int, int] = {}  # id(unit) -> draft index, for caption placement
     ad = False
     cur: _Draft | None = None
-    stream = [u for u in units if u.kind != CAPTION]
+    # Page furniture (running heads, folios) belongs to no article.
+    stream = [u for u in units if u.kind not in (CAPTION, FURNITURE)]
     i = 0
 
     def new_draft() -> _Draft:
@@ -113,7 +114,28 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
         i += 1
 
     _attach_captions(units, drafts, owner)
-    return [_finish(d, n) for n, d in enumerate(drafts)]
+    articles = [_finish(d, n) for n, d in enumerate(drafts)]
+    assign_repairs(articles, repairs)
+    return articles
+
+
+def assign_repairs(articles: list[Article], repairs: list[Repair]) -> None:
+    """Point each cleanup repair at the article whose text holds its result."""
+    texts = []
+    for a in articles:
+        texts.append((a.body, [c.text + (c.credit or "") for c in a.captions]))
+    for r in repairs:
+        if r.article is not None or r.kind == "whitespace":
+            continue
+        probe = r.after if r.kind not in ("caption_extracted",) else r.before
+        for n, (body, caps) in enumerate(texts):
+            if r.kind == "caption_extracted":
+                hit = any(probe.replace(" ", "") == c.replace(" ", "") for c in caps)
+            else:
+                hit = bool(probe) and probe in body
+            if hit:
+                r.article = n
+                break
 
 
 def _is_headline_type(group: list[Block], cur: _Draft) -> bool:

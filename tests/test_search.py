@@ -1,0 +1,111 @@
+"""Chinese full-text search through a real Datasette over HTTP (issue 2)."""
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+import sqlite_utils
+
+from .conftest import ROOT, SEED, run_archive
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("search") / "archive.db"
+    run_archive("ingest", SEED, "--db", db_path, "-q", check=True)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--db", str(db_path), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise AssertionError(proc.stderr.read().decode())
+    yield base, sqlite_utils.Database(db_path)
+    proc.terminate()
+    proc.wait(10)
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def expected_ids(db, query):
+    """Articles whose text holds every term of the query (what search must return)."""
+    out = set()
+    for row in db.query("select id, coalesce(headline,'') || coalesce(kicker,'') || coalesce(byline,'') || body "
+                        "|| coalesce(notes,'') as t from articles"):
+        caps = "".join(r["text"] for r in db.query("select text from captions where article_id = ?", [row["id"]]))
+        if all(term in row["t"] + caps for term in query.split()):
+            out.add(row["id"])
+    return out
+
+
+def queries(db):
+    """1- to 4-character Chinese queries and mixed ones, drawn from the stored text."""
+    bodies = [r["body"] for r in db.query("select body from articles order by id")]
+    text = "".join(bodies)
+    han = re.findall(r"[\u4e00-\u9fff]{4,}", text)
+    qs = set()
+    for n in (1, 2, 3, 4):
+        for run in han[:: max(1, len(han) // 6)]:
+            qs.add(run[:n])
+    mixed = re.findall(r"[A-Za-z0-9]+[\u4e00-\u9fff]{2}", text)
+    qs.update(mixed[:3])
+    qs.add(han[0][:2] + " " + han[-1][:2])  # two terms: both must match
+    return sorted(qs)
+
+
+def test_two_character_query_from_the_search_box(server):
+    base, db = server
+    q = "重庆"
+    rows = get_json(f"{base}/archive/articles.json?_search={urllib.parse.quote(q)}&_shape=array&_col=id&_size=max")
+    assert {r["id"] for r in rows} == expected_ids(db, q) != set()
+
+
+def test_search_is_exact_for_1_to_4_characters_and_mixed(server):
+    base, db = server
+    checked = 0
+    for q in queries(db):
+        rows = get_json(f"{base}/archive/articles.json?_search={urllib.parse.quote(q)}&_shape=array&_col=id&_size=max")
+        assert {r["id"] for r in rows} == expected_ids(db, q), q
+        checked += 1
+    assert checked >= 10
+
+
+def test_canned_search_ranks_and_highlights(server):
+    base, db = server
+    rows = get_json(f"{base}/archive/search.json?q={urllib.parse.quote('重庆')}&_shape=array")
+    assert rows and {r["id"] for r in rows} == expected_ids(db, "重庆")
+    for r in rows:
+        assert "<mark>" in r["snippet"] and "\u200b" not in r["snippet"]
+    html = urllib.request.urlopen(f"{base}/archive/search?q={urllib.parse.quote('重庆')}").read().decode()
+    assert "<mark>重庆</mark>" in html or "<mark>重</mark>" in html
+
+
+def test_ocr_text_is_never_html(tmp_path):
+    src = tmp_path / "evil.txt"
+    src.write_text("标题\n\n<script>alert(1)</script>这是正文，重庆。\n", encoding="utf-8")
+    db_path = tmp_path / "archive.db"
+    run_archive("ingest", src, "--db", db_path, "-q", check=True)
+    proc = run_archive("serve", "--db", db_path, "--get", "/archive/search?q=%E9%87%8D%E5%BA%86", check=True)
+    assert "<script>alert(1)</script>" not in proc.stdout
+    assert "&lt;script&gt;" in proc.stdout
