@@ -57,3 +57,26 @@ def test_photos_rules_and_boxes(ingested):
     w, h = truth["width"], truth["height"]
     for r in db.query("select x, y, w, h from blocks where x is not null"):
         assert 0 <= r["x"] and r["x"] + r["w"] <= w + 1 and 0 <= r["y"] and r["y"] + r["h"] <= h + 1
+
+
+def test_page_images_only_for_registered_pages(ingested):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    db, _ = ingested
+    page_id = next(db.query("select id from pages"))["id"]
+
+    async def fetch():
+        ds = Datasette([str(db.conn.execute("pragma database_list").fetchone()[2])])
+        ok = await ds.client.get(f"/-/archive/page-image/{page_id}")
+        missing = await ds.client.get(f"/-/archive/page-image/{page_id + 999}")
+        traversal = await ds.client.get("/-/archive/page-image/..%2F..%2Fetc%2Fpasswd")
+        return ok, missing, traversal
+
+    ok, missing, traversal = asyncio.run(fetch())
+    assert ok.status_code == 200 and ok.headers["content-type"] == "image/jpeg"
+    assert ok.content[:2] == b"\xff\xd8"
+    assert missing.status_code == 404
+    # A path in place of an id never reaches the file system (Datasette redirects it away).
+    assert traversal.status_code in (302, 404) and b"root:" not in traversal.content
