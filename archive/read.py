@@ -67,8 +67,10 @@ def page_count(path: Path) -> int:
             from PIL import Image
 
             with Image.open(path) as im:
-                im.verify() if not getattr(im, "n_frames", 1) > 1 else None
-                return getattr(im, "n_frames", 1)
+                frames = getattr(im, "n_frames", 1)
+                if frames == 1:
+                    im.verify()  # a truncated or corrupt image fails here, not in a worker
+                return frames
         if path.stat().st_size == 0:
             raise InputFileError(path, "empty file")
         return 1
