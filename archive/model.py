@@ -190,6 +190,7 @@ class PageContext:
     page_number: int  # 1-based
     options: Options = field(default_factory=Options)
     work_dir: Optional[Path] = None
+    sha256: Optional[str] = None  # of the source file, hashed once by the parent
 
 
 @dataclass

@@ -148,7 +148,7 @@ def save_page_image(page: Page, ctx: PageContext) -> str:
 
     out_dir = Path(ctx.options.image_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{read.sha256(ctx.source)[:16]}-p{ctx.page_number}"
+    stem = f"{(ctx.sha256 or read.sha256(ctx.source))[:16]}-p{ctx.page_number}"
     path = out_dir / f"{stem}.jpg"
     cv2.imwrite(str(path), page.image, [cv2.IMWRITE_JPEG_QUALITY, 85])
     return str(path.resolve())
@@ -198,7 +198,7 @@ def ingest(paths: Iterable, db_path, options: Options, *, workers: int | None = 
             outcomes.append(Outcome(src, "failed", errors=[str(err)]))
             on_file and on_file(outcomes[-1])
             continue
-        todo.append((src, sha, [PageContext(src, i + 1, options) for i in range(n)]))
+        todo.append((src, sha, [PageContext(src, i + 1, options, sha256=sha) for i in range(n)]))
 
     workers = workers or os.cpu_count() or 1
     total = sum(len(c) for _, _, c in todo)
