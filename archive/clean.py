@@ -109,22 +109,31 @@ def _strong_caption(text: str) -> bool:
 def resolve_bare_captions(units: list[Block]) -> None:
     """A short uncredited sentence is a caption only where running text cannot be.
 
-    It is a caption when it interrupts a cut paragraph, or stands outside the body of
-    an article (at the very start or end, after a note, before a headline or byline);
-    between two finished paragraphs it is a short paragraph.
+    After a paragraph a break left open, such a sentence is either the paragraph's
+    last piece or a caption dropped into the break. It is the caption only when the
+    text after it continues the open paragraph better than it does (a word spans that
+    junction: …路西 | 平度市崇德公园一角。 | 北侧…). Otherwise it is a caption when it
+    stands outside the body of an article: at the very start or end, after a note,
+    before a headline or byline. Between two finished paragraphs it is a paragraph.
     """
     for i, u in enumerate(units):
         if u.kind != CAPTION or _strong_caption(u.text) or u.bbox is not None:
             continue
         prev = next((x for x in reversed(units[:i]) if x.kind != CAPTION), None)
-        nxt = next((x for x in units[i + 1:] if x.kind != CAPTION), None)
-        interrupts = prev is not None and prev.kind == BODY and not P.ends_paragraph(prev.text)
+        # Later bare-caption candidates are undecided yet: the next one may be the rival.
+        nxt = next((x for x in units[i + 1:] if x.kind != CAPTION or not _strong_caption(x.text)), None)
+        if prev is not None and prev.kind in (BODY, HEADLINE) and not P.ends_paragraph(prev.text):
+            rival = nxt.text if nxt is not None and nxt.kind in (BODY, HEADLINE, CAPTION) else None
+            if rival is None or P.junction_gain(prev.text, rival) \
+                    <= P.junction_gain(prev.text, u.text) + P.MIN_JUNCTION_GAIN:
+                u.kind = BODY
+            continue
         outside = (
             prev is None or nxt is None
             or prev.kind in (NOTE, AD_MARKER)
             or nxt.kind in (HEADLINE, BYLINE, AD_MARKER)
         )
-        if not (interrupts or outside):
+        if not outside:
             u.kind = BODY
 
 
@@ -134,6 +143,8 @@ def _continues(prev: Block, nxt: Block) -> tuple[bool, str | None]:
         return True, None
     if nxt.starts_paragraph is True or prev.ends_paragraph is True:
         return False, None
+    if P.cannot_open_paragraph(nxt.text):
+        return True, None
     if P.ends_paragraph(prev.text):
         return False, None
     return True, P.junction_inside_word(prev.text, nxt.text)
@@ -142,17 +153,12 @@ def _continues(prev: Block, nxt: Block) -> tuple[bool, str | None]:
 def _fragment_of_next(title: Block, nxt: Block | None) -> str | None:
     """A title-like unit that is really the first piece of a cut paragraph.
 
-    Evidence: the break falls inside a dictionary word (今年上|半年), or an English
-    line runs on in lower case.
+    Only text evidence counts here (``patterns.break_evidence``); with geometry the
+    layout stage has already told titles by their type size.
     """
     if nxt is None or nxt.kind != BODY or title.bbox is not None:
         return None
-    word = P.junction_inside_word(title.text, nxt.text)
-    if word:
-        return word
-    if not P.is_cjk_text(title.text) and nxt.text[:1].islower() and not title.text.isupper():
-        return nxt.text.split()[0]
-    return None
+    return P.break_evidence(title.text, nxt.text)
 
 
 def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
@@ -184,6 +190,12 @@ def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
                     prev, text=joined, bbox=union_bbox([prev.bbox, u.bbox]),
                     ends_paragraph=u.ends_paragraph,
                 )
+                if skipped:
+                    # Captions that interrupted the paragraph now stand before it, so
+                    # segmentation sees them inside its article.
+                    del out[open_idx + 1:]
+                    out[open_idx:open_idx] = skipped
+                    open_idx += len(skipped)
                 skipped.clear()
                 continue
         if open_idx is not None and not P.ends_paragraph(out[open_idx].text) \

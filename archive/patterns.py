@@ -43,6 +43,9 @@ def is_cjk_text(text: str) -> bool:
 SENTENCE_END = set("。！？!?；;：:…—.")
 # Closing quotes and brackets that may follow the sentence end: 。” or .)
 CLOSERS = set("”’」』）)》】〕\"'")
+# Punctuation that cannot open a paragraph: a piece starting with it continues the
+# text before it.
+NON_OPENING = set("，,、；;：:。.！!？?）)》」』”’%")
 # Punctuation that shows a line is running text rather than a title.
 CLAUSE_PUNCT = set("，,。；;！？!?、")
 
@@ -53,6 +56,11 @@ def ends_paragraph(text: str) -> bool:
     while t and t[-1] in CLOSERS:
         t = t[:-1]
     return bool(t) and t[-1] in SENTENCE_END
+
+
+def cannot_open_paragraph(text: str) -> bool:
+    t = text.lstrip()
+    return bool(t) and t[0] in NON_OPENING
 
 
 def has_clause_punctuation(text: str) -> bool:
@@ -69,7 +77,9 @@ CN_ROLES = (
     "本报记者", "本报特约记者", "本报通讯员", "特约记者", "见习记者", "记者", "通讯员",
     "实习生", "本报评论员", "特约评论员", "作者",
 )
-CN_ROLE_RE = re.compile("|".join(sorted(CN_ROLES, key=len, reverse=True)))
+# A wire or another paper may precede the role: 新华社记者, 中新社记者, 人民日报记者.
+CN_AGENCY = r"(?:新华社|中新社|中新网|人民日报|经济日报|光明日报|[^\s◎@]{2,6}(?:日报|晚报|社|网))?"
+CN_ROLE_RE = re.compile(CN_AGENCY + "(?:" + "|".join(sorted(CN_ROLES, key=len, reverse=True)) + ")")
 CN_DATELINE_RE = re.compile(r"^(?:本报讯|新华社[^，,\s]{0,12}电|中新社[^，,\s]{0,12}电)")
 EN_BYLINE_RE = re.compile(
     r"^\s*(?:By|BY|by)\s+(?P<names>[A-Z][\w.'\- ]+(?:(?:,| and | AND )\s*[A-Z][\w.'\- ]+)*)\s*[,.]?\s*(?P<rest>.*)$"
@@ -110,8 +120,10 @@ def byline_authors(text: str) -> list[str]:
 
 # Captions. A credit closes the caption: 长安汽车供图, 新华社记者 某某 摄, 本报记者某某摄,
 # "Photo by …", "(AP Photo)". A caption often opens with 图为 ("pictured is").
+# The credit is what follows the caption's last sentence: an agency, a role and names
+# separated by spaces (新华社记者 王某 摄), then the verb.
 CN_CREDIT_RE = re.compile(
-    r"(?P<credit>(?:[^。！？!?，,；;\s]{1,24}\s*)?(?:供图|摄影?|提供|图片来源[:：]\S{1,24}|资料图片|视觉中国|新华社发))\s*$"
+    r"(?P<credit>(?:[^。！？!?，,；;]{1,30}?\s*)?(?:供图|摄影?|提供|图片来源[:：]\S{1,24}|资料图片|视觉中国|新华社发))\s*$"
 )
 EN_CREDIT_RE = re.compile(
     r"(?P<credit>(?:[—–-]+\s*)?(?:\(?(?:Photo|Photograph|Picture|Image)s?\s+(?:by|from|courtesy(?: of)?)\s+[^.]{2,60}\)?|\(?(?:AP|Reuters|AFP|UPI) Photo\)?))\s*\.?\s*$",
@@ -184,10 +196,10 @@ def looks_like_title(text: str) -> bool:
         return False
     # English headings are set in capitals or title case; a line cut mid-sentence is not.
     caps = [w for w in words if w[:1].isalpha()]
-    return bool(caps) and (t.isupper() or all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in caps))
+    return bool(caps) and (t.isupper() or all(w[0].isupper() or w.lower() in SMALL_WORDS for w in caps))
 
 
-_SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from", "as", "is"}
+SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from", "as", "is"}
 
 
 # --- Joining across a break ------------------------------------------------------------
@@ -202,6 +214,9 @@ def join_text(left: str, right: str) -> str:
     if is_han(a) or is_han(b) or unicodedata.category(a).startswith("P") and not a.isascii():
         return left + right
     if unicodedata.category(b).startswith("P") and not b.isascii():
+        return left + right
+    # Digits or Latin inside Chinese running text (项目12 | 29项) join without a space.
+    if is_cjk_text(left[-12:] + right[:12]):
         return left + right
     return left + " " + right
 
@@ -252,6 +267,91 @@ def junction_inside_word(left: str, right: str) -> str | None:
         if start < len(a) < end and len(token) >= 2:
             return token
     return None
+
+
+# Parts of speech (jieba's tags) that cannot end a title or a finished phrase:
+# particles (的, 之), prepositions (以, 在), conjunctions (和, 与), and one-character
+# adverbs (不, 也, 就).
+_DANGLING_POS = ("u", "p", "c")
+# ... and that cannot open a paragraph: a particle, or a bare locative (中, 上) that
+# belongs to the noun before it.
+_BOUND_START_POS = ("u",)
+
+
+def break_evidence(left: str, right: str) -> str | None:
+    """Why ``right`` must carry on the sentence ``left`` leaves open, or None.
+
+    The evidence text alone offers at a break: a dictionary word spans the junction;
+    the next piece opens with punctuation, a particle or a locative; a number is cut in
+    two; the left piece ends in a particle, preposition or conjunction; an English line
+    runs on in lower case. Used where a short piece could also be a title.
+    """
+    left, right = left.rstrip(), right.lstrip()
+    if not left or not right:
+        return None
+    word = junction_inside_word(left, right)
+    if word:
+        return f"the word {word} spans the break"
+    if cannot_open_paragraph(right):
+        return f"the next piece opens with {right[0]}"
+    if left[-1].isdigit() and right[0].isdigit():
+        return "a number is cut in two"
+    if is_han(left[-1]) and is_han(right[0]):
+        last = _last_token(left[-8:])
+        if last is not None and (last[1].startswith(_DANGLING_POS) or last[1] == "d" and len(last[0]) == 1):
+            return f"{last[0]} cannot end a title"
+        first = _first_token(right[:8])
+        if first is not None and (first[1].startswith(_BOUND_START_POS)
+                                  or first[1] == "f" and len(first[0]) == 1):
+            return f"{first[0]} cannot open a paragraph"
+        return None
+    if not is_cjk_text(left) and right[0].islower() and not left.isupper():
+        return "the next line runs on in lower case"
+    return None
+
+
+def _last_token(text: str) -> tuple[str, str] | None:
+    tokens = [(w.word, w.flag) for w in _posseg().cut(text)]
+    return tokens[-1] if tokens else None
+
+
+def _first_token(text: str) -> tuple[str, str] | None:
+    for w in _posseg().cut(text):
+        return w.word, w.flag
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _posseg():
+    _jieba()
+    import jieba.posseg
+
+    return jieba.posseg
+
+
+# A junction gain below this (in natural log units) is rounding, not a word.
+MIN_JUNCTION_GAIN = 1.0
+
+
+def junction_gain(left: str, right: str, window: int = 4) -> float:
+    """How much more likely the text reads with ``left`` and ``right`` joined.
+
+    The log-probability of the best segmentation of the joined window (jieba's word
+    frequencies) minus that of the two halves apart: 0 when no word spans the junction,
+    large when one does (北|斗 → 北斗). Only meaningful between Han fragments.
+    """
+    a, b = left.rstrip()[-window:], right.lstrip()[:window]
+    if not (a and b and is_han(a[-1]) and is_han(b[0])):
+        return 0.0
+    return max(0.0, _seg_logprob(a + b) - _seg_logprob(a) - _seg_logprob(b))
+
+
+def _seg_logprob(text: str) -> float:
+    dt = _jieba().dt
+    dt.check_initialized()
+    route: dict = {}
+    dt.calc(text, dt.get_DAG(text), route)
+    return route[0][0]
 
 
 @functools.lru_cache(maxsize=1)

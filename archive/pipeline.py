@@ -242,6 +242,14 @@ def _sha_or_none(path: Path) -> str | None:
 
 
 def clean_text_file(path: Path) -> PageResult:
-    """Cleanup and segmentation of a plain OCR text stream (``archive clean``)."""
+    """Cleanup and segmentation of a plain OCR text file (``archive clean``)."""
     return process_page(PageContext(Path(path), 1, Options()))
+
+
+def clean_text(text: str) -> PageResult:
+    """Cleanup and segmentation of an OCR text stream held in memory."""
+    units, repairs = clean.clean(read.text_blocks(text))
+    articles = segment.segment(units, repairs)
+    page = Page(source_path="<text>", page_number=1, source_kind="text", blocks=units)
+    return PageResult(page=page, articles=articles, repairs=repairs)
 

@@ -98,8 +98,13 @@ def _read_text(ctx: PageContext) -> Page:
         raise InputFileError(ctx.source, "no text in file")
     return Page(
         source_path=str(ctx.source), page_number=1, source_kind="text",
-        blocks=[Block(TEXT, line) for line in text.replace("\r\n", "\n").split("\n")],
+        blocks=text_blocks(text),
     )
+
+
+def text_blocks(text: str) -> list[Block]:
+    """An OCR text stream as blocks, one per line: blank lines are kept for cleanup to see."""
+    return [Block(TEXT, line) for line in text.replace("\r\n", "\n").split("\n")]
 
 
 def _read_image(ctx: PageContext) -> Page:

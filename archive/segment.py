@@ -93,7 +93,17 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
                 d = cur  # a byline-less draft opened by a caption or a region change
             else:
                 d = new_draft()
-            _maybe_move_late_headline(drafts[:-1] if d is drafts[-1] else drafts, group, repairs)
+            alone = after is None or after.kind == AD_MARKER
+            earlier = drafts[:-1] if d is drafts[-1] else drafts
+            moved = _maybe_move_late_headline(earlier, group, repairs, alone)
+            if moved is not None:
+                own(moved, earlier[-1])
+            if not group:  # the whole group was the previous column's headline
+                if d is drafts[-1] and not d.started:
+                    drafts.pop()
+                cur = drafts[-1] if drafts else None
+                i += 1
+                continue
             d.head, d.region = group, u.region
             for g in group:
                 own(g, d)
@@ -147,24 +157,31 @@ def _is_headline_type(group: list[Block], cur: _Draft) -> bool:
     return max(sizes) >= 0.8 * max(head_sizes)
 
 
-def _maybe_move_late_headline(previous: list[_Draft], group: list[Block], repairs: list[Repair]) -> None:
+def _maybe_move_late_headline(previous: list[_Draft], group: list[Block], repairs: list[Repair],
+                              group_stands_alone: bool = False) -> Block | None:
     """A column's headline printed after its body.
 
     A column (专栏) is set as: column name, author, body, author note, and its headline
     at the foot. In the stream the headline then leads the next title group. When the
     previous article has only a short title (a column name) and the next group has more
-    lines than one article needs, the group's first line is the column's headline.
+    lines than one article needs, or a single line that nothing follows (the page
+    ends, or an advertisement marker comes next), the group's first line is the
+    column's headline.
     """
-    if len(group) < 2 or not previous:
-        return
+    if not previous:
+        return None
     prev = previous[-1]
-    if len(prev.head) != 1 or not prev.paragraphs or prev.head[0].bbox is not None:
-        return
+    # The column's end shows as its author note; without one, a short title followed
+    # by a two-line title group is just an article with a kicker after a short one.
+    if len(prev.head) != 1 or not prev.paragraphs or not prev.notes or prev.head[0].bbox is not None:
+        return None
+    if len(group) < 2 and not group_stands_alone:
+        return None
     name, candidate = prev.head[0].text, group[0].text
     short = (len(name) <= MAX_COLUMN_NAME_CHARS if P.is_cjk_text(name)
              else len(name.split()) <= MAX_COLUMN_NAME_WORDS)
     if not short or len(candidate) <= len(name):
-        return
+        return None
     moved = group.pop(0)
     prev.head.append(moved)  # _finish reads [column name, headline] as kicker + headline
     repairs.append(Repair(
@@ -172,6 +189,7 @@ def _maybe_move_late_headline(previous: list[_Draft], group: list[Block], repair
         article=len(previous) - 1,
         detail=f"headline printed after its column's body; moved back under the column name {name}",
     ))
+    return moved
 
 
 def _attach_captions(units: list[Block], drafts: list[_Draft], owner: dict[int, int]) -> None:
