@@ -124,8 +124,7 @@ def resolve_bare_captions(units: list[Block]) -> None:
         nxt = next((x for x in units[i + 1:] if x.kind != CAPTION or not _strong_caption(x.text)), None)
         if prev is not None and prev.kind in (BODY, HEADLINE) and not P.ends_paragraph(prev.text):
             rival = nxt.text if nxt is not None and nxt.kind in (BODY, HEADLINE, CAPTION) else None
-            if rival is None or P.junction_gain(prev.text, rival) \
-                    <= P.junction_gain(prev.text, u.text) + P.MIN_JUNCTION_GAIN:
+            if rival is None or not _continues_better(prev.text, rival, u.text):
                 u.kind = BODY
             continue
         outside = (
@@ -135,6 +134,14 @@ def resolve_bare_captions(units: list[Block]) -> None:
         )
         if not outside:
             u.kind = BODY
+
+
+def _continues_better(left: str, a: str, b: str) -> bool:
+    """Does ``a`` carry on ``left`` with more evidence than ``b`` does?"""
+    word_a, word_b = P.junction_inside_word(left, a), P.junction_inside_word(left, b)
+    if word_a and not word_b:
+        return True
+    return P.junction_gain(left, a) > P.junction_gain(left, b) + P.MIN_JUNCTION_GAIN
 
 
 def _continues(prev: Block, nxt: Block) -> tuple[bool, str | None]:

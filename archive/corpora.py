@@ -217,6 +217,13 @@ def _clean_english(text: str) -> bool:
 _SENTENCE_RE = re.compile(r"(?<=[a-z][.!?])\s+(?=[A-Z\"])")
 
 
+def _prose(text: str) -> bool:
+    """Running text, not a headline deck: few capitalised words, none in capitals."""
+    words = re.findall(r"[A-Za-z]+", text)
+    caps = sum(w[0].isupper() for w in words)
+    return caps <= 0.3 * len(words) and not any(len(w) >= 4 and w.isupper() for w in words)
+
+
 def english_material(alto_files: list[Path]) -> tuple[list[str], list[str]]:
     """(paragraphs, titles) of clean English from ALTO files.
 
@@ -229,12 +236,13 @@ def english_material(alto_files: list[Path]) -> tuple[list[str], list[str]]:
             for line in b.lines:
                 t = line.strip().rstrip(".")
                 if re.fullmatch(r"[A-Z][A-Z' -]+[A-Z]", t) and 2 <= len(t.split()) <= 8 \
+                        and not P.is_byline(t) and all(len(w) >= 2 for w in t.split()) \
                         and t.split()[-1].lower() not in P.SMALL_WORDS and _clean_english(t + " a a a a"):
                     titles.append(t)
             run: list[str] = []
             for s in _SENTENCE_RE.split(re.sub(r"\s+", " ", b.text)) + [""]:
                 if s and 40 <= len(s) <= 400 and s[0].isupper() and P.ends_paragraph(s) \
-                        and _clean_english(s):
+                        and _clean_english(s) and _prose(s):
                     run.append(s)
                     if len(run) < 4:
                         continue

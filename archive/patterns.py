@@ -80,7 +80,14 @@ CN_ROLES = (
 # A wire or another paper may precede the role: 新华社记者, 中新社记者, 人民日报记者.
 CN_AGENCY = r"(?:新华社|中新社|中新网|人民日报|经济日报|光明日报|[^\s◎@]{2,6}(?:日报|晚报|社|网))?"
 CN_ROLE_RE = re.compile(CN_AGENCY + "(?:" + "|".join(sorted(CN_ROLES, key=len, reverse=True)) + ")")
-CN_DATELINE_RE = re.compile(r"^(?:本报讯|新华社[^，,\s]{0,12}电|中新社[^，,\s]{0,12}电)")
+# The opening of a news paragraph: 本报讯, 本报北京1月5日电, 新华社北京1月5日电,
+# 本报驻法国记者某某报道. A piece that starts so is never a title.
+CN_DATELINE_RE = re.compile(
+    r"^(?:本报讯|本报[^，,\s]{1,16}?[电讯](?!员)|本报驻[^，,\s]{1,8}?记者|"
+    r"(?:新华社|中新社)[^，,\s]{0,16}?电)"
+)
+# A colon after a verb of saying opens a quotation: running text, not a title.
+SPEECH_COLON_RE = re.compile(r"(?:说|道|问|答|表示|指出|认为|强调|介绍|称)[:：]")
 EN_BYLINE_RE = re.compile(
     r"^\s*(?:By|BY|by)\s+(?P<names>[A-Z][\w.'\- ]+(?:(?:,| and | AND )\s*[A-Z][\w.'\- ]+)*)\s*[,.]?\s*(?P<rest>.*)$"
 )
@@ -190,7 +197,8 @@ def looks_like_title(text: str) -> bool:
     if not t or ends_paragraph(t) and not t.endswith(("?", "？", "!", "！")):
         return False
     if is_cjk_text(t):
-        return len(t) <= MAX_TITLE_CHARS_CJK and not any(c in "，,。；;、" for c in t)
+        return (len(t) <= MAX_TITLE_CHARS_CJK and not any(c in "，,。；;、" for c in t)
+                and not CN_DATELINE_RE.match(t) and not SPEECH_COLON_RE.search(t))
     words = t.split()
     if len(words) > MAX_TITLE_WORDS or "," in t and not t.isupper():
         return False
@@ -225,6 +233,10 @@ HYPHEN_END_RE = re.compile(r"(?P<stem>[A-Za-z\u00c0-\u024f]+)[-\u00ad\u2010\u201
 WORD_START_RE = re.compile(r"^(?P<tail>[a-z\u00df-\u00ff]+)")
 
 
+# Zipf frequency (log10 per billion words) under which a form is not taken as a word.
+MIN_WORD_ZIPF = 2.0
+
+
 @functools.lru_cache(maxsize=65536)
 def word_frequency(word: str, lang: str) -> float:
     """Zipf frequency of a word (0 = unknown), from wordfreq's multi-source lists."""
@@ -246,7 +258,9 @@ def dehyphenate(left: str, right: str, lang: str = "en") -> tuple[str, bool] | N
     joined = (stem + tail).lower()
     f_joined = word_frequency(joined, lang)
     f_parts = min(word_frequency(stem.lower(), lang), word_frequency(tail, lang))
-    keep = f_parts > 0 and f_parts >= f_joined + 0.5 and f_joined < 3.0
+    # A compound keeps its hyphen when the solid form is no word of its own (wellknown,
+    # selfgovernment) while both parts are; paltry, aeroplanes, substation are words.
+    keep = f_parts >= MIN_WORD_ZIPF and f_joined < MIN_WORD_ZIPF
     head = left.rstrip()[:-1] + ("-" if keep else "")
     return head + right.lstrip(), keep
 
@@ -276,6 +290,8 @@ _DANGLING_POS = ("u", "p", "c")
 # ... and that cannot open a paragraph: a particle, or a bare locative (中, 上) that
 # belongs to the noun before it.
 _BOUND_START_POS = ("u",)
+# The copula and its kin need a complement: a title does not end on them.
+DANGLING_VERBS = {"是", "为", "即", "系"}
 
 
 def break_evidence(left: str, right: str) -> str | None:
@@ -294,11 +310,17 @@ def break_evidence(left: str, right: str) -> str | None:
         return f"the word {word} spans the break"
     if cannot_open_paragraph(right):
         return f"the next piece opens with {right[0]}"
-    if left[-1].isdigit() and right[0].isdigit():
+    if any(c.isdigit() for c in left[-2:]) and right[0].isdigit():
         return "a number is cut in two"
+    opened = _unclosed(left)
+    if opened:
+        return f"{opened} is not closed"
+    if SUBORDINATE_OPENER_RE.match(left) and not has_clause_punctuation(left):
+        return "a subordinate clause has no main clause yet"
     if is_han(left[-1]) and is_han(right[0]):
         last = _last_token(left[-8:])
-        if last is not None and (last[1].startswith(_DANGLING_POS) or last[1] == "d" and len(last[0]) == 1):
+        if last is not None and (last[1].startswith(_DANGLING_POS) or last[1] == "d" and len(last[0]) == 1
+                                 or last[0] in DANGLING_VERBS):
             return f"{last[0]} cannot end a title"
         first = _first_token(right[:8])
         if first is not None and (first[1].startswith(_BOUND_START_POS)
@@ -307,6 +329,20 @@ def break_evidence(left: str, right: str) -> str | None:
         return None
     if not is_cjk_text(left) and right[0].islower() and not left.isupper():
         return "the next line runs on in lower case"
+    return None
+
+
+# Words that open a subordinate clause and demand a main clause after a comma
+# (随着…，…; 由于…，…): a piece that opens so and has no comma is unfinished.
+SUBORDINATE_OPENER_RE = re.compile(r"^(?:随着|由于|虽然|尽管|如果|假如|因为|自从|即使|只要|只有|不管|无论)")
+PAIRS = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」", "【": "】", "‘": "’"}
+
+
+def _unclosed(text: str) -> str | None:
+    """An opening quote or bracket that the text does not close."""
+    for o, c in PAIRS.items():
+        if text.count(o) > text.count(c):
+            return o
     return None
 
 

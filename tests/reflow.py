@@ -184,3 +184,42 @@ def _body(a: dict, out: _Stream, joins: list[str], rng: random.Random, lang: str
                 joins.append(text[max(bounds[k], p - w):p + w].strip())
         for c in between.get(i, []):
             out.unit(_caption_line(c, lang))
+
+
+# --- Variant sources -------------------------------------------------------------------
+
+SOURCES = ("gold", "zh", "en")
+
+
+def variants(source: str, n: int, seed0: int = 0, *, gold: dict | None = None,
+             zh_lines=None, en_material=None):
+    """Yield ``(seed, text, gold_reading)`` for ``n`` re-flowed pages of one source.
+
+    ``gold``: the hand-checked seed reading (its articles re-flowed, its own required
+    joins kept); ``zh``: articles composed from the People's Daily corpus lines;
+    ``en``: articles composed from clean ALTO prose of Chronicling America pages.
+    """
+    from archive import corpora as C
+
+    for k in range(n):
+        rng = random.Random(seed0 + k)
+        if source == "gold":
+            text, reading = reflow(gold["articles"], rng, "zh")
+            reading["required_joins"] += gold.get("required_joins", [])
+        elif source == "zh":
+            text, reading = reflow(C.chinese_articles(zh_lines, rng, rng.randint(2, 5)), rng, "zh")
+        else:
+            text, reading = reflow(C.english_articles(*en_material, rng, rng.randint(2, 4)), rng, "en")
+        yield seed0 + k, text, reading
+
+
+def score_variants(source: str, n: int, seed0: int = 0, **material) -> list[tuple[int, dict]]:
+    """Clean every variant and score it against its reading: [(seed, figures)]."""
+    from archive import pipeline
+    from archive.scoring import score_against_gold
+
+    out = []
+    for seed, text, reading in variants(source, n, seed0, **material):
+        result = pipeline.clean_text(text).to_dict()
+        out.append((seed, score_against_gold(result, reading)))
+    return out
