@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -150,10 +151,15 @@ def clean(file, as_json, as_diff):
 @click.option("--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Datasette metadata. Default: metadata.yml of this project.")
 @click.option("--get", "get_path", default=None, help="Answer one request for this path, print it and exit.")
-def serve(db_path, port, host, metadata, get_path):
+@click.option("--public", is_flag=True,
+              help="Let search engines in: robots.txt allows crawling and /sitemap.xml lists every article. "
+                   "Without it robots.txt disallows everything.")
+def serve(db_path, port, host, metadata, get_path, public):
     """Publish the archive with Datasette: search, articles, page images, SQL.
 
-    Served read-only (immutable) with a SQL time limit.
+    Served read-only (immutable, with an inspect file of table counts written beside
+    the database) with a 3-second SQL time limit. Article view: /-/archive/article/ID;
+    page view: /-/archive/page/ID.
 
     Example:
 
@@ -162,11 +168,13 @@ def serve(db_path, port, host, metadata, get_path):
     """
     from datasette import cli as ds_cli
 
-    from .store import prepare_for_publishing
+    from .store import prepare_for_publishing, write_inspect_file
 
     prepare_for_publishing(db_path)
+    inspect_file = write_inspect_file(db_path)
+    os.environ["ARCHIVE_PUBLIC"] = "1" if public else "0"
     metadata = metadata or _default_metadata()
-    args = ["-i", str(db_path), "--port", str(port), "--host", host,
+    args = ["-i", str(db_path), "--inspect-file", str(inspect_file), "--port", str(port), "--host", host,
             "--setting", "sql_time_limit_ms", "3000"]
     if metadata:
         args += ["--metadata", str(metadata)]

@@ -222,7 +222,7 @@ def ingest(paths: Iterable, db_path, options: Options, *, workers: int | None = 
                     results.append((c.page_number, reason))
                 else:
                     results.append(res)
-            store.write_source(db, str(src.resolve()), sha, results)
+            store.write_source(db, str(src.resolve()), sha, results, read.source_metadata(src))
             status = "ingested" if not errors else ("failed" if len(errors) == len(ctxs) else "partial")
             outcomes.append(Outcome(src, status, pages=len(ctxs) - len(errors), errors=errors))
             on_file and on_file(outcomes[-1])

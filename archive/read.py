@@ -9,12 +9,17 @@ stream, one block per line, with no geometry.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
+import re
 from pathlib import Path
 
 import numpy as np
 
 from .errors import InputFileError
 from .model import TEXT, Block, Options, Page, PageContext, Word
+
+log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".txt"}
@@ -33,6 +38,35 @@ def iter_sources(paths) -> list[Path]:
         else:
             out.append(p)
     return out
+
+
+# Chronicling America names pages by LCCN and issue: sn99021999_1887030301_0003.pdf.
+LCCN_ISSUE_RE = re.compile(r"(?P<lccn>s[nf]\d{8,10})[_/-](?P<y>1[6-9]\d\d|20\d\d)(?P<m>\d\d)(?P<d>\d\d)\d{2}")
+ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>1[6-9]\d\d|20\d\d)-(?P<m>\d\d)(?:-(?P<d>\d\d))?(?!\d)")
+
+
+def source_metadata(path: Path) -> dict:
+    """Newspaper title and issue date of a source, for faceting and date queries.
+
+    From a sidecar ``NAME.meta.json`` (``{"title": ..., "date": ...}``) when there is
+    one, else from the file name: a Chronicling America LCCN and issue number, or an ISO
+    date (1887-03-03, or 2023-12 for a month).
+    """
+    path = Path(path)
+    sidecar = path.with_name(path.name + ".meta.json")
+    if sidecar.is_file():
+        try:
+            data = json.loads(sidecar.read_text(encoding="utf-8"))
+            return {k: str(data[k]) for k in ("title", "date") if data.get(k)}
+        except (ValueError, OSError):
+            log.warning("%s: unreadable sidecar, ignored", sidecar)
+    m = LCCN_ISSUE_RE.search(path.as_posix())
+    if m:
+        return {"title": m.group("lccn"), "date": f"{m['y']}-{m['m']}-{m['d']}"}
+    m = ISO_DATE_RE.search(path.name)
+    if m:
+        return {"date": "-".join(filter(None, (m["y"], m["m"], m["d"])))}
+    return {}
 
 
 def sha256(path: Path) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import sqlite_utils
 
 from .model import PageResult
 from .search import index_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: image_path relative to the database's directory; confidence_band
 
 TABLES = {
     "pages": {
@@ -22,10 +23,10 @@ TABLES = {
             "id": int, "source_path": str, "image_path": str, "sha256": str, "page_number": int,
             "width": int, "height": int, "dpi": int, "source_kind": str, "ocr_engine": str,
             "mean_confidence": float, "skew_degrees": float, "status": str, "error": str,
-            "title": str, "date": str, "ingested_at": str,
+            "title": str, "date": str, "ingested_at": str, "confidence_band": str,
         },
         "foreign_keys": [],
-        "indexes": [["sha256"], ["source_path", "page_number"], ["status"], ["date"]],
+        "indexes": [["sha256"], ["source_path", "page_number"], ["status"], ["date"], ["confidence_band"]],
     },
     "articles": {
         "columns": {
@@ -86,9 +87,50 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
                 for c, t in missing.items():
                     table.add_column(c, t)
+        if db.execute("PRAGMA user_version").fetchone()[0] < 2:
+            _migrate_to_2(db)
     if not db["articles_fts"].exists():
         db["articles"].enable_fts(["search_text"], create_triggers=True, tokenize="unicode61")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _migrate_to_2(db: sqlite_utils.Database) -> None:
+    """Version 1 stored absolute image paths; the archive now moves as one directory."""
+    for row in list(db.query("select id, image_path, mean_confidence from pages")):
+        db["pages"].update(row["id"], {
+            "image_path": relative_image_path(db, row["image_path"]),
+            "confidence_band": confidence_band(row["mean_confidence"]),
+        })
+
+
+def db_directory(db: sqlite_utils.Database) -> Path | None:
+    for row in db.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            return Path(row[2]).resolve().parent
+    return None
+
+
+def relative_image_path(db: sqlite_utils.Database, path: str | None) -> str | None:
+    """Image paths are stored relative to the database's directory, so the page-image
+    route can refuse anything outside it."""
+    if not path:
+        return path
+    base = db_directory(db)
+    p = Path(path).resolve()
+    if base is not None and p.is_relative_to(base):
+        return p.relative_to(base).as_posix()
+    return str(p)
+
+
+# OCR confidence bands for faceting: Tesseract's word confidences cluster above 90
+# on clean print; below 70 a page usually needs a human look.
+CONFIDENCE_BANDS = ((90, "high (90+)"), (70, "medium (70-90)"), (0, "low (<70)"))
+
+
+def confidence_band(mean: float | None) -> str:
+    if mean is None:
+        return "none (text layer or text)"
+    return next(label for floor, label in CONFIDENCE_BANDS if mean >= floor)
 
 
 def unchanged(db: sqlite_utils.Database, source_path: str, sha: str) -> bool:
@@ -141,11 +183,11 @@ def write_source(db: sqlite_utils.Database, source_path: str, sha: str,
 def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
     p = res.page
     page_id = db["pages"].insert({
-        "source_path": source_path, "image_path": p.image_path, "sha256": sha,
+        "source_path": source_path, "image_path": relative_image_path(db, p.image_path), "sha256": sha,
         "page_number": p.page_number, "width": p.width, "height": p.height, "dpi": p.dpi,
         "source_kind": p.source_kind, "ocr_engine": p.ocr_engine,
         "mean_confidence": p.mean_confidence, "skew_degrees": p.skew_degrees,
-        "status": "ok", "error": None, "ingested_at": now, **meta,
+        "confidence_band": confidence_band(p.mean_confidence), "status": "ok", "error": None, "ingested_at": now, **meta,
     }).last_pk
     article_ids = []
     for a in res.articles:
@@ -186,3 +228,17 @@ def prepare_for_publishing(path) -> None:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.disable_wal()
     db.conn.close()
+
+
+def write_inspect_file(path) -> Path:
+    """Datasette's inspect data (table row counts, file hash) for an immutable database,
+    so serving never counts rows of a large archive at start-up."""
+    import asyncio
+
+    from datasette.cli import inspect_
+
+    path = Path(path)
+    out = path.with_name(path.name + ".inspect.json")
+    data = asyncio.run(inspect_([str(path)], []))
+    out.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return out

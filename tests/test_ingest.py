@@ -5,7 +5,7 @@ import sqlite3
 
 import sqlite_utils
 
-from .conftest import ROOT, SEED, run_archive
+from .conftest import SEED, run_archive
 
 
 def counts(db_path):

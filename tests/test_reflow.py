@@ -11,7 +11,6 @@ may fail; the floor below is under what the benchmark measures
 """
 
 import random
-from pathlib import Path
 
 import pytest
 

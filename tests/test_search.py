@@ -2,45 +2,21 @@
 
 import json
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
 import sqlite_utils
 
-from .conftest import ROOT, SEED, run_archive
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .conftest import SEED, run_archive, serving
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("search") / "archive.db"
     run_archive("ingest", SEED, "--db", db_path, "-q", check=True)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--db", str(db_path), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise AssertionError(proc.stderr.read().decode())
-    yield base, sqlite_utils.Database(db_path)
-    proc.terminate()
-    proc.wait(10)
+    with serving(db_path) as base:
+        yield base, sqlite_utils.Database(db_path)
 
 
 def get_json(url):
