@@ -147,7 +147,9 @@ def _continues_better(left: str, a: str, b: str) -> bool:
 def _continues(prev: Block, nxt: Block) -> tuple[bool, str | None]:
     """Does ``nxt`` carry on the paragraph ``prev`` left open? Returns (yes, word)."""
     if nxt.starts_paragraph is False:
-        return True, None
+        # Flush left carries the paragraph on, except a title-like line after a finished
+        # sentence: a crosshead set flush at body size.
+        return not (P.ends_paragraph(prev.text) and P.looks_like_title(nxt.text)), None
     if nxt.starts_paragraph is True or prev.ends_paragraph is True:
         return False, None
     if P.cannot_open_paragraph(nxt.text):
@@ -168,6 +170,16 @@ def _fragment_of_next(title: Block, nxt: Block | None) -> str | None:
     return P.break_evidence(title.text, nxt.text)
 
 
+def _rest_of_title(title: Block | None, u: Block) -> bool:
+    """Layout geometry only: a short piece right after a title that the text shows is
+    the title's own end."""
+    return (
+        title is not None and title.kind == HEADLINE and title.bbox is not None and u.bbox is not None
+        and u.kind in (BODY, HEADLINE) and len(u.text) <= 4 and not P.ends_paragraph(title.text)
+        and P.break_evidence(title.text, u.text) is not None
+    )
+
+
 def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
     """Join the pieces of paragraphs that column breaks (and captions) cut apart."""
     out: list[Block] = []
@@ -177,6 +189,15 @@ def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
         if u.kind == CAPTION:
             out.append(u)
             skipped.append(u)
+            continue
+        if _rest_of_title(out[-1] if out else None, u):
+            # A title set on two lines that layout gave as two blocks (公路项目全力推 | 进).
+            out[-1] = replace(out[-1], text=P.join_text(out[-1].text, u.text),
+                              bbox=union_bbox([out[-1].bbox, u.bbox]))
+            repairs.append(Repair(
+                "join_word", before=f"{out[-1].text[:-len(u.text)]}|{u.text}", after=out[-1].text,
+                bbox=out[-1].bbox, detail="a title's last line was read as a block of its own",
+            ))
             continue
         if u.kind == HEADLINE and open_idx is not None:
             # A title-like line right after an unfinished paragraph is its continuation.
