@@ -192,10 +192,11 @@ def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
             continue
         if _rest_of_title(out[-1] if out else None, u):
             # A title set on two lines that layout gave as two blocks (公路项目全力推 | 进).
+            before = f"{out[-1].text}|{u.text}"
             out[-1] = replace(out[-1], text=P.join_text(out[-1].text, u.text),
                               bbox=union_bbox([out[-1].bbox, u.bbox]))
             repairs.append(Repair(
-                "join_word", before=f"{out[-1].text[:-len(u.text)]}|{u.text}", after=out[-1].text,
+                "join_word", before=before, after=out[-1].text,
                 bbox=out[-1].bbox, detail="a title's last line was read as a block of its own",
             ))
             continue

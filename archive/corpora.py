@@ -116,13 +116,32 @@ CN_ROLES = ("本报记者", "新华社记者", "本报通讯员")
 CN_CREDITS = ("{org}供图", "本报记者 {name}摄", "新华社记者 {name}摄", "{name}摄")
 
 
-def chinese_articles(lines: list[TaggedLine], rng: random.Random, n: int) -> list[dict]:
+@dataclass
+class ChineseMaterial:
+    """Corpus lines and the pools drawn from them, computed once for many articles."""
+
+    lines: list[TaggedLine]
+    titles: list[str]
+    names: list[str]
+    orgs: list[str]
+    bodies: list[int]  # indexes of lines that read as body paragraphs
+
+
+def chinese_material(lines: list[TaggedLine]) -> ChineseMaterial:
+    return ChineseMaterial(
+        lines=lines,
+        titles=[x.text for x in lines if _is_cn_title(x.text)],
+        names=sorted({nm for x in lines for nm in x.names if 2 <= len(nm) <= 4}),
+        orgs=sorted({o for x in lines for o in x.orgs if 2 <= len(o) <= 8}),
+        bodies=[i for i, x in enumerate(lines) if _is_cn_body(x.text)],
+    )
+
+
+def chinese_articles(material: ChineseMaterial, rng: random.Random, n: int) -> list[dict]:
     """``n`` articles composed from consecutive corpus paragraphs, with a corpus title,
     a byline naming corpus people, crossheads, captions with credits, sometimes a note."""
-    titles = [x.text for x in lines if _is_cn_title(x.text)]
-    names = sorted({nm for x in lines for nm in x.names if 2 <= len(nm) <= 4})
-    orgs = sorted({o for x in lines for o in x.orgs if 2 <= len(o) <= 8})
-    bodies = [i for i, x in enumerate(lines) if _is_cn_body(x.text)]
+    lines, titles, names, orgs = material.lines, material.titles, material.names, material.orgs
+    bodies = material.bodies
     articles = []
     while len(articles) < n:
         start = rng.choice(bodies)
@@ -286,6 +305,6 @@ def chronam_alto_files(root: Path) -> list[Path]:
 
 
 __all__ = [
-    "peoples_daily_path", "peoples_daily_lines", "chinese_articles", "alto_blocks",
+    "peoples_daily_path", "peoples_daily_lines", "chinese_material", "chinese_articles", "alto_blocks",
     "english_material", "english_articles", "chronam_alto_files",
 ]

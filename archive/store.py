@@ -239,6 +239,8 @@ def write_inspect_file(path) -> Path:
 
     path = Path(path)
     out = path.with_name(path.name + ".inspect.json")
+    if out.exists() and out.stat().st_mtime >= path.stat().st_mtime:
+        return out  # the archive has not changed since: no need to hash it again
     data = asyncio.run(inspect_([str(path)], []))
     out.write_text(json.dumps(data, indent=1), encoding="utf-8")
     return out

@@ -28,7 +28,7 @@ def main(n: int = 300, seed0: int = 100000) -> None:
     gold = json.loads((SHARED / "gold" / "000_c24c6819f75a4cba.json").read_text(encoding="utf-8"))
     material = {
         "gold": {"gold": gold},
-        "zh": {"zh_lines": C.peoples_daily_lines(limit=30000)},
+        "zh": {"zh_material": C.chinese_material(C.peoples_daily_lines(limit=30000))},
         "en": {"en_material": C.english_material(C.chronam_alto_files(SHARED / "data" / "chronam"))},
     }
     print(f"{'source':6s} {'pages':>5s} {'pass':>6s} {'CER':>7s} {'joins':>6s} {'F1':>6s} {'s/page':>7s}")

@@ -192,7 +192,7 @@ SOURCES = ("gold", "zh", "en")
 
 
 def variants(source: str, n: int, seed0: int = 0, *, gold: dict | None = None,
-             zh_lines=None, en_material=None):
+             zh_material=None, en_material=None):
     """Yield ``(seed, text, gold_reading)`` for ``n`` re-flowed pages of one source.
 
     ``gold``: the hand-checked seed reading (its articles re-flowed, its own required
@@ -207,7 +207,7 @@ def variants(source: str, n: int, seed0: int = 0, *, gold: dict | None = None,
             text, reading = reflow(gold["articles"], rng, "zh")
             reading["required_joins"] += gold.get("required_joins", [])
         elif source == "zh":
-            text, reading = reflow(C.chinese_articles(zh_lines, rng, rng.randint(2, 5)), rng, "zh")
+            text, reading = reflow(C.chinese_articles(zh_material, rng, rng.randint(2, 5)), rng, "zh")
         else:
             text, reading = reflow(C.english_articles(*en_material, rng, rng.randint(2, 4)), rng, "en")
         yield seed0 + k, text, reading

