@@ -38,12 +38,17 @@ def cli(verbose):
               help="PDFs: use the text layer when there is one (auto), always OCR the page image, or never OCR.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Pages processed in parallel (processes). Default: the number of cores.")
+@click.option("--executor", type=click.Choice(["processes", "dask"]), default="processes", show_default=True,
+              help="Where pages are processed: a local process pool, or a Dask distributed cluster.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="With --executor dask: the scheduler's address. Workers need this package and the "
+                   "files at the same paths. Without it, a local cluster of --workers processes is started.")
 @click.option("--dpi", type=click.IntRange(min=50, max=1200), default=None,
               help="Resolution of image files that do not record theirs. Default: estimated from the type size.")
 @click.option("--images", "image_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where page images for the published archive are written. Default: FILE.images beside --db.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths, db_path, lang, ocr, workers, dpi, image_dir, quiet):
+def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_dir, quiet):
     """Read, lay out, OCR, clean and segment pages, and store them in the archive.
 
     PATHS are files or directories (walked): PNG, JPEG, TIFF, PDF, and .txt OCR text.
@@ -52,15 +57,22 @@ def ingest(paths, db_path, lang, ocr, workers, dpi, image_dir, quiet):
     recorded in the pages table with status 'error', and the batch goes on; the exit
     status is then 2.
 
+    Pages run in parallel (--workers, or on a Dask cluster with --executor dask); this
+    process alone writes the archive, one transaction per file, so an interrupted run
+    can simply be run again.
+
     Example:
 
     \b
         archive ingest raw_pages seeds --db archive.db --workers 2
+        archive ingest /mnt/scans --db archive.db --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from . import pipeline
 
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler is for --executor dask")
     options = Options(lang=lang, ocr=ocr, dpi=dpi,
-                      image_dir=str(image_dir or db_path.with_name(db_path.name + ".images")))
+                      image_dir=str((image_dir or db_path.with_name(db_path.name + ".images")).resolve()))
     bar = None
 
     def on_page(src, done, total):
@@ -80,7 +92,8 @@ def ingest(paths, db_path, lang, ocr, workers, dpi, image_dir, quiet):
                 click.echo(f"error: {line}", err=True)
 
     try:
-        outcomes = pipeline.ingest(paths, db_path, options, workers=workers, on_page=on_page, on_file=on_file)
+        outcomes = pipeline.ingest(paths, db_path, options, workers=workers, executor=executor,
+                                   scheduler=scheduler, on_page=on_page, on_file=on_file)
     except ArchiveError as e:
         raise _fail(e)
     finally:

@@ -9,6 +9,7 @@ class ExitCode(IntEnum):
     input_file = 2  # at least one input file could not be read; the rest were processed
     missing_dependency = 3
     database = 4
+    cluster = 5  # the Dask scheduler could not be reached
     ctrl_c = 130
 
 
@@ -35,3 +36,9 @@ class MissingDependencyError(ArchiveError):
 
 class DatabaseError(ArchiveError):
     exit_code = ExitCode.database
+
+
+class ClusterError(ArchiveError):
+    """The distributed executor could not be reached or lost its workers."""
+
+    exit_code = ExitCode.cluster

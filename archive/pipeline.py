@@ -7,10 +7,8 @@ leaves half a file in the archive.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import logging
-import multiprocessing
-import os
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -19,6 +17,7 @@ import numpy as np
 
 from . import clean, layout, read, segment, store
 from .errors import ArchiveError, InputFileError
+from .executors import make_executor
 from .model import PHOTO, RULE, Block, Options, Page, PageContext, PageResult, Word
 
 log = logging.getLogger(__name__)
@@ -177,6 +176,7 @@ def _safe_process(ctx: PageContext):
 
 
 def ingest(paths: Iterable, db_path, options: Options, *, workers: int | None = None,
+           executor: str = "processes", scheduler: str | None = None,
            on_page: Callable[[Path, int, int], None] | None = None,
            on_file: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Ingest every source under ``paths`` into the archive at ``db_path``."""
@@ -198,40 +198,57 @@ def ingest(paths: Iterable, db_path, options: Options, *, workers: int | None = 
             outcomes.append(Outcome(src, "failed", errors=[str(err)]))
             on_file and on_file(outcomes[-1])
             continue
-        todo.append((src, sha, [PageContext(src, i + 1, options, sha256=sha) for i in range(n)]))
+        # absolute paths: a Dask worker may run in another directory (or on another host)
+        todo.append((src, sha, [PageContext(src.resolve(), i + 1, options, sha256=sha) for i in range(n)]))
 
-    workers = workers or os.cpu_count() or 1
     total = sum(len(c) for _, _, c in todo)
-    done = 0
-    pool = (cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-            if workers > 1 and total > 1 else None)
+    runner = None
     try:
-        # Every page is queued at once so the workers stay busy across files; the parent
-        # still writes file by file, in order, each in one transaction.
-        queued = [(src, sha, ctxs, [pool.submit(_safe_process, c) if pool else None for c in ctxs])
-                  for src, sha, ctxs in todo]
-        for src, sha, ctxs, futures in queued:
-            results, errors = [], []
-            for c, fut in zip(ctxs, futures):
-                res = fut.result() if fut else _safe_process(c)
+        runner = make_executor(executor, workers=workers, scheduler=scheduler, pages=total)
+        done = 0
+        for (src, sha, ctxs), results in _results_by_file(runner, todo):
+            errors = []
+            for k, (c, res) in enumerate(zip(ctxs, results)):
                 done += 1
                 on_page and on_page(src, done, total)
                 if isinstance(res, Exception):
                     reason = res.reason if isinstance(res, InputFileError) else str(res)
                     errors.append(f"{src}: {reason}")
-                    results.append((c.page_number, reason))
-                else:
-                    results.append(res)
+                    results[k] = (c.page_number, reason)
             store.write_source(db, str(src.resolve()), sha, results, read.source_metadata(src))
             status = "ingested" if not errors else ("failed" if len(errors) == len(ctxs) else "partial")
             outcomes.append(Outcome(src, status, pages=len(ctxs) - len(errors), errors=errors))
             on_file and on_file(outcomes[-1])
     finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
+        if runner is not None:
+            runner.close()
         db.conn.close()
     store.prepare_for_publishing(db_path)
     return outcomes
+
+
+def _results_by_file(runner, todo):
+    """Yield each file with its pages' results, files in order, while the executor works
+    ahead. At most a few pages per worker are in flight, so a batch of millions of pages
+    holds neither all its futures nor all its results in memory."""
+    jobs = [(i, c) for i, (_, _, ctxs) in enumerate(todo) for c in ctxs]
+    window = max(2, 4 * runner.workers)
+    pending: deque = deque()
+    next_job = 0
+    results: list = []
+    for i, (src, sha, ctxs) in enumerate(todo):
+        for _ in ctxs:
+            while next_job < len(jobs) and len(pending) < window:
+                pending.append(runner.submit(_safe_process, jobs[next_job][1]))
+                next_job += 1
+            fut = pending.popleft()
+            try:
+                results.append(fut.result())
+            except Exception as e:  # a worker process lost (killed, out of memory) or a cluster error
+                c = ctxs[len(results)]
+                results.append(InputFileError(src, f"page {c.page_number}: worker failed: {type(e).__name__}: {e}"))
+        yield (src, sha, ctxs), results
+        results = []
 
 
 def _sha_or_none(path: Path) -> str | None:

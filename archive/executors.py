@@ -1,0 +1,98 @@
+"""Where pages are processed: in this process, in a local process pool, or on Dask.
+
+Every executor only runs ``pipeline.process_page`` on picklable ``PageContext`` objects
+and hands back plain results; the one SQLite writer stays in the parent process whatever
+runs the pages. An executor is ``submit(fn, arg) -> future`` (``future.result()``) plus
+``workers`` and ``close()``, the shape ``concurrent.futures`` and ``distributed.Client``
+share.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import logging
+import os
+
+from .errors import ArchiveError, ClusterError, MissingDependencyError
+
+EXECUTORS = ("processes", "dask")
+CONNECT_TIMEOUT = "10s"  # a scheduler that does not answer by then is reported, not waited for
+
+
+class Inline:
+    """Runs each page when it is submitted: one worker, no pickling, easiest to debug."""
+
+    workers = 1
+
+    def submit(self, fn, arg):
+        fut = cf.Future()
+        fut.set_result(fn(arg))
+        return fut
+
+    def close(self):
+        pass
+
+
+class Processes:
+    """A local process pool. Fork keeps start-up cheap; each worker loads its OCR engine once."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+    def submit(self, fn, arg):
+        return self._pool.submit(fn, arg)
+
+    def close(self):
+        self._pool.shutdown(cancel_futures=True)
+
+
+class Dask:
+    """Pages sent to a Dask distributed cluster. Workers need this package installed and
+    the source files at the same (absolute) paths; results come back to the caller, which
+    stays the only writer. Without a scheduler address a LocalCluster of ``workers``
+    single-threaded worker processes is started (and stopped on close)."""
+
+    def __init__(self, scheduler: str | None, workers: int):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as e:
+            raise MissingDependencyError("--executor dask needs Dask: pip install 'newspaper-archive[dask]'") from e
+        self._cluster = None
+        try:
+            if scheduler:
+                self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+            else:
+                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                             dashboard_address=":0", silence_logs=logging.ERROR)
+                self._client = Client(self._cluster)
+        except (OSError, TimeoutError) as e:
+            raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {e}") from e
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in
+                                  self._client.scheduler_info()["workers"].values()))
+
+    def submit(self, fn, arg):
+        # pure=False: two pages with equal contexts are still two tasks
+        return self._client.submit(fn, arg, pure=False)
+
+    def close(self):
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_executor(kind: str = "processes", *, workers: int | None = None, scheduler: str | None = None,
+                  pages: int | None = None):
+    """The executor a run asked for. ``pages`` lets a run with nothing to do, or one
+    page, skip the pool (and the cluster)."""
+    if pages == 0:
+        return Inline()
+    if kind == "dask":
+        return Dask(scheduler, workers or os.cpu_count() or 1)
+    if kind != "processes":
+        raise ArchiveError(f"unknown executor {kind!r}: choose one of {', '.join(EXECUTORS)}")
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or (pages is not None and pages <= 1):
+        return Inline()
+    return Processes(workers)
