@@ -85,3 +85,53 @@ def test_ocr_text_is_never_html(tmp_path):
     proc = run_archive("serve", "--db", db_path, "--get", "/archive/search?q=%E9%87%8D%E5%BA%86", check=True)
     assert "<script>alert(1)</script>" not in proc.stdout
     assert "&lt;script&gt;" in proc.stdout
+
+
+def test_canned_search_finds_and_marks_every_kind_of_query(server):
+    base, db = server
+    for q in queries(db):
+        rows = get_json(f"{base}/archive/search.json?q={urllib.parse.quote(q)}&_shape=array")
+        assert {r["id"] for r in rows} == expected_ids(db, q), q
+        for r in rows:
+            marked = re.findall(r"<mark>(.*?)</mark>", r["snippet"])
+            assert marked and all(m in q.replace(" ", "") for m in marked), (q, r["snippet"])
+
+
+@pytest.fixture(scope="module")
+def big_archive(tmp_path_factory):
+    """Over 10,000 articles share one character; 30 also hold a rarer word, one of them
+    many times: built through the project's loader, as search_scale.py does at 1M."""
+    from archive import store
+    from archive.model import Article, Page, PageResult, Paragraph
+
+    db_path = tmp_path_factory.mktemp("big") / "archive.db"
+    db = store.open_db(db_path)
+    n = 10_050
+    for s in range(0, n, 150):
+        arts = []
+        for i in range(s, min(n, s + 150)):
+            body = f"第{i}号文章的正文。" + ("长江大桥" * (12 if i == 4321 else 1) if i % 335 == 1 or i == 4321 else "")
+            arts.append(Article(headline=f"标题{i}", blocks=[Paragraph("paragraph", body)], reading_order=i - s))
+        page = Page(source_path=f"big/{s}.txt", page_number=1, source_kind="text")
+        store.write_source(db, f"big/{s}.txt", f"{s:064x}", [PageResult(page=page, articles=arts, repairs=[])])
+    db.conn.close()
+    store.prepare_for_publishing(db_path)
+    return db_path
+
+
+def test_search_over_the_ranking_cap_lists_newest_first(big_archive):
+    proc = run_archive("serve", "--db", big_archive, "--get",
+                       "/archive/search.json?_shape=array&q=" + urllib.parse.quote("文章"), check=True)
+    rows = json.loads(proc.stdout)
+    assert len(rows) == 100 and {r["matches"] for r in rows} == {"over 10000"}
+    ids = [r["id"] for r in rows]
+    assert ids == sorted(ids, reverse=True) and ids[0] == 10_050
+    assert all("<mark>文章</mark>" in r["snippet"] for r in rows)
+
+
+def test_search_under_the_cap_is_ranked_by_bm25(big_archive):
+    proc = run_archive("serve", "--db", big_archive, "--get",
+                       "/archive/search.json?_shape=array&q=" + urllib.parse.quote("长江大桥"), check=True)
+    rows = json.loads(proc.stdout)
+    assert len(rows) == 31 and {r["matches"] for r in rows} == {31}
+    assert rows[0]["headline"] == "标题4321", "the article saying it twelve times ranks first"
