@@ -205,6 +205,9 @@ class Page:
     blocks: list[Block] = field(default_factory=list)
     ocr_engine: Optional[str] = None
     skew_degrees: Optional[float] = None
+    # Seconds per stage (read, layout, ocr, clean, segment, image) and, inside ocr, in the
+    # OCR engine's own calls ("engine"): where a page's time went.
+    timings: dict = field(default_factory=dict)
     # Words of a PDF text layer, before layout groups them into blocks.
     words: list[Word] = field(default_factory=list, repr=False)
     image: object = field(default=None, repr=False, compare=False)  # numpy array, never stored
@@ -220,7 +223,7 @@ class Page:
             "source_kind": self.source_kind, "width": self.width, "height": self.height,
             "dpi": self.dpi, "image_path": self.image_path, "ocr_engine": self.ocr_engine,
             "mean_confidence": self.mean_confidence, "skew_degrees": self.skew_degrees,
-            "blocks": [b.to_dict() for b in self.blocks],
+            "timings": dict(self.timings), "blocks": [b.to_dict() for b in self.blocks],
         }
 
 

@@ -24,6 +24,7 @@ TABLES = {
             "width": int, "height": int, "dpi": int, "source_kind": str, "ocr_engine": str,
             "mean_confidence": float, "skew_degrees": float, "status": str, "error": str,
             "title": str, "date": str, "ingested_at": str, "confidence_band": str,
+            "timings": str,
         },
         "foreign_keys": [],
         "indexes": [["sha256"], ["source_path", "page_number"], ["status"], ["date"], ["confidence_band"]],
@@ -187,7 +188,8 @@ def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
         "page_number": p.page_number, "width": p.width, "height": p.height, "dpi": p.dpi,
         "source_kind": p.source_kind, "ocr_engine": p.ocr_engine,
         "mean_confidence": p.mean_confidence, "skew_degrees": p.skew_degrees,
-        "confidence_band": confidence_band(p.mean_confidence), "status": "ok", "error": None, "ingested_at": now, **meta,
+        "confidence_band": confidence_band(p.mean_confidence),
+        "timings": json.dumps(p.timings) if p.timings else None, "status": "ok", "error": None, "ingested_at": now, **meta,
     }).last_pk
     article_ids = []
     for a in res.articles:

@@ -94,3 +94,26 @@ def test_crossheads_stay_crossheads(ingested):
     bodies = [r["body"] for r in db.query("select body from articles")]
     for s in subs:
         assert not any(s in p and p != s for b in bodies for p in b.replace(" ", "").split("\n\n")), s
+
+
+def test_blocks_read_in_one_tesseract_call_equal_one_call_each(tesseract):
+    """The batch path (one process, an image list) must read each crop exactly as a
+    call of its own does, and keep the crops apart."""
+    import cv2
+
+    from archive.model import Options
+    from archive.plugins import get_ocr_engine
+
+    page = cv2.imread(str(PAGE), cv2.IMREAD_GRAYSCALE)
+    truth = json.loads(PAGE.with_suffix(".json").read_text(encoding="utf-8"))
+    crops = []
+    for b in [b for b in truth["blocks"] if b["kind"] in ("paragraph", "caption", "headline")][:5]:
+        x0, y0, x1, y1 = map(int, b["bbox"])
+        crops.append(page[y0:y1, x0:x1])
+    crops.insert(2, page[:40, :40] * 0 + 255)  # a blank crop keeps its place in the list
+    engine = get_ocr_engine(Options())
+    batch = engine.recognise_many(crops, "chi_sim", dpi=300, psm=6)
+    single = [engine.recognise(c, "chi_sim", dpi=300, psm=6) for c in crops]
+    assert len(batch) == len(crops) and batch[2] == []
+    assert [[ln.text for ln in lines] for lines in batch] == [[ln.text for ln in lines] for lines in single]
+    assert [[ln.bbox for ln in lines] for lines in batch] == [[ln.bbox for ln in lines] for lines in single]
