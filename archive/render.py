@@ -260,6 +260,28 @@ def _degrade(img: Image.Image, truth: dict, rng: random.Random, level: str):
     return Image.fromarray(rgb, "RGB"), truth
 
 
+def render_set(out: Path, source: Path, n: int, *, seed: int = 1, dpis=(300,), columns=(4, 5, 5, 6),
+               quality: int = 85, prefix: str = "rendered") -> list[Path]:
+    """``n`` pages of articles from ``source`` (an OCR text stream), seeded: columns and
+    resolution drawn from ``columns`` and ``dpis``, every third page heavily degraded.
+    Writes STEM.jpg and its truth STEM.json; returns the image paths."""
+    arts = articles_from_text(source)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(n):
+        rng = random.Random(seed * 1000 + k)
+        picked = rng.sample(arts, k=min(2, len(arts)))
+        ncols = rng.choice(list(columns))
+        dpi = rng.choice(list(dpis)) if len(dpis) > 1 else dpis[0]
+        img, truth = render_page(picked, columns=ncols, dpi=dpi,
+                                 seed=seed * 1000 + k, degrade="heavy" if k % 3 == 2 else "light")
+        stem = f"{prefix}_{seed:02d}_{k:02d}"
+        img.save(out / f"{stem}.jpg", quality=quality, dpi=(dpi, dpi))
+        (out / f"{stem}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+        paths.append(out / f"{stem}.jpg")
+    return paths
+
+
 def main(argv=None):
     import argparse
 
@@ -271,17 +293,9 @@ def main(argv=None):
     ap.add_argument("--dpi", type=int, default=300)
     ap.add_argument("--quality", type=int, default=85, help="JPEG quality")
     args = ap.parse_args(argv)
-    arts = articles_from_text(args.source)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for n in range(args.pages):
-        rng = random.Random(args.seed * 1000 + n)
-        picked = rng.sample(arts, k=min(2, len(arts)))
-        img, truth = render_page(picked, columns=rng.choice([4, 5, 5, 6]), dpi=args.dpi,
-                                 seed=args.seed * 1000 + n, degrade="heavy" if n % 3 == 2 else "light")
-        stem = f"rendered_{args.seed:02d}_{n:02d}"
-        img.save(args.out / f"{stem}.jpg", quality=args.quality, dpi=(args.dpi, args.dpi))
-        (args.out / f"{stem}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
-        print(args.out / f"{stem}.jpg")
+    for path in render_set(args.out, args.source, args.pages, seed=args.seed, dpis=(args.dpi,),
+                           quality=args.quality):
+        print(path)
 
 
 if __name__ == "__main__":

@@ -139,3 +139,113 @@ def passes_gates(figures: dict) -> bool:
         and figures["body_cer"] <= 0.01
         and figures["paragraph_start_f1"] >= 0.95
     )
+
+
+# --- layout: our blocks and articles against a rendered page's exact truth -----------------
+
+TRUTH_TO_OURS = {"paragraph": "body", "text": "body"}  # renderer kinds -> the archive's kinds
+NOT_TEXT = ("photo", "rule")
+
+
+def squeeze(text: str | None) -> str:
+    return "".join((text or "").split())
+
+
+def _overlap(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _area(b) -> float:
+    return max(1.0, (b[2] - b[0]) * (b[3] - b[1]))
+
+
+def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
+    """Layout figures of one page.
+
+    ``truth`` is the renderer's JSON (blocks with kind, bbox, text, article, order);
+    ``blocks`` are ours in reading order (kind, bbox as x0, top, x1, bottom, text,
+    article: our article id or None); ``articles`` are ours (id, kicker, headline, byline,
+    body). Each of our blocks is matched to the truth block it overlaps most (at least a
+    third of its area). Returns:
+
+    - ``article_cer``: mean CER of each truth article's headline, byline and body in
+      reading order against the article of ours holding most of it;
+    - ``page_cer``: CER of all the page's text in our reading order;
+    - ``kind_accuracy``: truth blocks whose best-overlapping block of ours has their kind;
+    - ``captions_attached``: truth captions that ended in the right article;
+    - ``pairwise_f1``: of "these two truth blocks are in the same article";
+    - ``order_distance``: normalised edit distance between the truth's order of the
+      blocks and ours (OmniDocBench's reading-order measure).
+    """
+    tblocks = [b for b in truth["blocks"] if b["kind"] not in NOT_TEXT]
+    ours = [b for b in blocks if b["kind"] not in NOT_TEXT and b.get("bbox")]
+    match: list[int | None] = []  # ours -> index into tblocks
+    for b in ours:
+        best = max(range(len(tblocks)), key=lambda i: _overlap(b["bbox"], tblocks[i]["bbox"]), default=None)
+        ok = best is not None and _overlap(b["bbox"], tblocks[best]["bbox"]) >= _area(b["bbox"]) / 3
+        match.append(best if ok else None)
+    # For each truth block, our block covering most of it.
+    cover: dict[int, int] = {}
+    for j, i in enumerate(match):
+        if i is not None and (i not in cover or _overlap(ours[j]["bbox"], tblocks[i]["bbox"])
+                              > _overlap(ours[cover[i]]["bbox"], tblocks[i]["bbox"])):
+            cover[i] = j
+    kinds = [TRUTH_TO_OURS.get(t["kind"], t["kind"]) == TRUTH_TO_OURS.get(ours[cover[i]]["kind"], ours[cover[i]]["kind"])
+             if i in cover else False for i, t in enumerate(tblocks)]
+    our_article = [ours[cover[i]].get("article") if i in cover else None for i in range(len(tblocks))]
+
+    # Our article -> the truth article most of its matched text belongs to.
+    votes: dict = {}
+    for j, i in enumerate(match):
+        if i is not None and ours[j].get("article") is not None and tblocks[i]["article"] is not None:
+            key = (ours[j]["article"], tblocks[i]["article"])
+            votes[key] = votes.get(key, 0) + len(squeeze(ours[j].get("text")))
+    to_truth: dict = {}
+    for (a, t), v in sorted(votes.items(), key=lambda kv: -kv[1]):
+        to_truth.setdefault(a, t)
+
+    captions = [i for i, t in enumerate(tblocks) if t["kind"] == "caption"]
+    attached = [to_truth.get(our_article[i]) == tblocks[i]["article"] for i in captions]
+
+    in_articles = [i for i, t in enumerate(tblocks) if t["article"] is not None]
+    tp = fp = fn = 0
+    for x, i in enumerate(in_articles):
+        for k in in_articles[x + 1:]:
+            same_t = tblocks[i]["article"] == tblocks[k]["article"]
+            same_o = our_article[i] is not None and our_article[i] == our_article[k]
+            tp += same_t and same_o
+            fp += same_o and not same_t
+            fn += same_t and not same_o
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    seen: list[int] = []
+    for i in match:
+        if i is not None and i not in seen:
+            seen.append(i)
+    want = [i for i in sorted(range(len(tblocks)), key=lambda i: tblocks[i]["order"]) if i in seen]
+    order_distance = Levenshtein.distance(want, seen) / max(1, len(want))
+
+    by_id = {a["id"]: a for a in articles}
+    article_cers = []
+    for t_art in sorted({t["article"] for t in tblocks if t["article"] is not None}):
+        want_text = squeeze("".join(t["text"] for t in sorted(tblocks, key=lambda t: t["order"])
+                                    if t["article"] == t_art and t["kind"] != "caption"))
+        mine = [a for a, t in to_truth.items() if t == t_art and a in by_id]
+        got = min((squeeze("".join(by_id[a].get(k) or "" for k in ("kicker", "headline", "byline", "body")))
+                   for a in mine), key=lambda g: cer(want_text, g), default="")
+        article_cers.append(cer(want_text, got))
+
+    page_truth = squeeze("".join(t["text"] for t in sorted(tblocks, key=lambda t: t["order"])))
+    return {
+        "article_cer": sum(article_cers) / len(article_cers) if article_cers else 0.0,
+        "page_cer": cer(page_truth, squeeze("".join(b.get("text") or "" for b in ours))),
+        "kind_accuracy": sum(kinds) / len(kinds) if kinds else 1.0,
+        "captions": len(captions),
+        "captions_attached": sum(attached),
+        "pairwise_f1": f1,
+        "order_distance": order_distance,
+    }

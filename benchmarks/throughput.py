@@ -38,32 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive import render  # noqa: E402
-from archive.scoring import cer  # noqa: E402
+from archive.scoring import cer, squeeze  # noqa: E402
 
 SEED_TEXT = ROOT / "seeds" / "000_c24c6819f75a4cba.txt"
 NOT_TEXT = {"photo", "rule"}
 
 
-def squeeze(text: str) -> str:
-    return "".join(text.split())
-
-
-def render_pages(out: Path, n: int, seed: int = 11) -> list[Path]:
-    arts = render.articles_from_text(SEED_TEXT)
-    paths = []
-    for k in range(n):
-        rng = random.Random(seed * 1000 + k)
-        img, truth = render.render_page(rng.sample(arts, k=min(2, len(arts))), columns=rng.choice([4, 5, 6]),
-                                        dpi=300, seed=seed * 1000 + k, degrade="heavy" if k % 3 == 2 else "light")
-        path = out / f"page_{k:03d}.jpg"
-        img.save(path, quality=85, dpi=(300, 300))
-        path.with_suffix(".truth.json").write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
 def truth_text(path: Path) -> str:
-    truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     return squeeze("".join(b["text"] for b in sorted(truth["blocks"], key=lambda b: b["order"])
                            if b["kind"] not in NOT_TEXT))
 
@@ -184,7 +166,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="throughput-"))
     work.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    pages = render_pages(work, args.pages)
+    pages = render.render_set(work, SEED_TEXT, args.pages, seed=11, columns=(4, 5, 6), prefix="page")
     print(f"rendered {len(pages)} pages at 300 dpi in {time.perf_counter() - t:.0f} s ({work})", flush=True)
 
     runs = [ours(pages, work, "ours-1", 1)]

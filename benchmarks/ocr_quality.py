@@ -1,0 +1,160 @@
+"""Layout, reading order and OCR quality on rendered pages, against whole-page Tesseract.
+
+    python benchmarks/ocr_quality.py [--pages 20] [--seed 4] [--dpi 300] [--chronam 3]
+
+Renders N pages with exact ground truth (seeded; 4 to 8 columns; light and heavy
+degradation; ``--dpi 200,300`` mixes resolutions), ingests them with ``archive ingest``
+and prints per page and on average (archive.scoring.score_layout):
+
+- art CER: each article's headline, byline and body in reading order;
+- page CER: all of the page's text in our reading order; ``--psm 3`` is the same for
+  Tesseract on the whole page (the baseline, same pages, same run);
+- kinds: block-kind accuracy; capt: captions attached to the right article;
+- F1: article assignment pairwise F1; order: reading-order edit distance;
+- s/page: wall seconds per page with 2 workers.
+
+Then, on the first K Chronicling America pages in ../shared, the CER between our text
+(from the PDF's text layer, and from our own OCR with ``--ocr always``) and the ABBYY
+ALTO text: agreement with a peer, not accuracy (the ALTO is machine OCR). Its order
+is ALTO's block order, so the word-bag F1 beside it shows agreement without order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from archive import corpora as C  # noqa: E402
+from archive import render  # noqa: E402
+from archive.scoring import NOT_TEXT, cer, score_layout, squeeze  # noqa: E402
+
+SEED_TEXT = ROOT / "seeds" / "000_c24c6819f75a4cba.txt"
+CHRONAM = ROOT.parent / "shared" / "data" / "chronam"
+COLUMNS = ["art CER", "page CER", "psm3 CER", "kinds", "capt", "F1", "order"]
+
+
+def ingest(paths: list[Path], db: Path, *extra: str) -> float:
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "archive", "ingest", *map(str, paths), "--db", str(db), "-q",
+                           "--workers", "2", *extra], cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode not in (0, 2):
+        raise SystemExit(proc.stderr)
+    return time.perf_counter() - t
+
+
+def our_page(con: sqlite3.Connection, source: Path) -> tuple[list[dict], list[dict]]:
+    page_id = con.execute("select id from pages where source_path = ?", [str(source.resolve())]).fetchone()[0]
+    blocks = [{"kind": k, "bbox": (x, y, x + w, y + h) if x is not None else None, "text": t, "article": a}
+              for k, x, y, w, h, t, a in con.execute(
+                  "select kind, x, y, w, h, text, article_id from blocks where page_id = ? order by reading_order",
+                  [page_id])]
+    articles = [dict(zip(("id", "kicker", "headline", "byline", "body"), r)) for r in con.execute(
+        "select id, kicker, headline, byline, body from articles where page_id = ? order by reading_order",
+        [page_id])]
+    return blocks, articles
+
+
+def whole_page_tesseract(path: Path, dpi: int) -> str:
+    return subprocess.run(["tesseract", str(path), "-", "-l", "chi_sim", "--psm", "3", "--dpi", str(dpi)],
+                          capture_output=True, text=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"},
+                          check=True).stdout
+
+
+def rendered(pages: int, seed: int, dpis: tuple[int, ...], work: Path) -> None:
+    t = time.perf_counter()
+    paths = render.render_set(work, SEED_TEXT, pages, seed=seed, dpis=dpis, columns=(4, 5, 6, 7, 8), prefix="page")
+    print(f"rendered {len(paths)} pages in {time.perf_counter() - t:.0f} s", flush=True)
+    db = work / "ours.db"
+    wall = ingest(paths, db)
+    con = sqlite3.connect(db)
+    print(f"{'page':14s} {'cols':>4s} {'dpi':>4s} {'degr':>5s} " + " ".join(f"{c:>8s}" for c in COLUMNS), flush=True)
+    rows = []
+    for k, path in enumerate(paths):
+        truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        blocks, articles = our_page(con, path)
+        s = score_layout(truth, blocks, articles)
+        page_truth = squeeze("".join(b["text"] for b in sorted(truth["blocks"], key=lambda b: b["order"])
+                                     if b["kind"] not in NOT_TEXT))
+        s["psm3"] = cer(page_truth, squeeze(whole_page_tesseract(path, truth["dpi"])))
+        rows.append(s)
+        capt = f"{s['captions_attached']}/{s['captions']}"
+        print(f"{path.stem:14s} {truth['columns']:4d} {truth['dpi']:4d} {'heavy' if k % 3 == 2 else 'light':>5s} "
+              f"{s['article_cer']:8.4f} {s['page_cer']:8.4f} {s['psm3']:8.4f} {s['kind_accuracy']:8.3f} "
+              f"{capt:>8s} {s['pairwise_f1']:8.3f} {s['order_distance']:8.3f}", flush=True)
+    con.close()
+    n = len(rows)
+
+    def mean(k):
+        return sum(r[k] for r in rows) / n
+
+    capt = f"{sum(r['captions_attached'] for r in rows)}/{sum(r['captions'] for r in rows)}"
+    print(f"{'mean':14s} {'':4s} {'':4s} {'':5s} {mean('article_cer'):8.4f} {mean('page_cer'):8.4f} "
+          f"{mean('psm3'):8.4f} {mean('kind_accuracy'):8.3f} {capt:>8s} {mean('pairwise_f1'):8.3f} "
+          f"{mean('order_distance'):8.3f}")
+    print(f"wall {wall:.0f} s for {n} pages with 2 workers: {wall / n:.1f} s/page")
+
+
+def word_bag_f1(a: str, b: str) -> float:
+    ca, cb = Counter(a.lower().split()), Counter(b.lower().split())
+    common = sum((ca & cb).values())
+    if not common:
+        return 0.0
+    p, r = common / sum(cb.values()), common / sum(ca.values())
+    return 2 * p * r / (p + r)
+
+
+def chronam(k: int, work: Path) -> None:
+    pdfs = sorted(p for p in CHRONAM.rglob("*.pdf"))[:k]
+    if not pdfs:
+        print("no Chronicling America pages in ../shared/data/chronam")
+        return
+    print(f"\nChronicling America, {len(pdfs)} pages: agreement with the ABBYY ALTO")
+    print(f"{'page':52s} {'mode':>6s} {'CER':>7s} {'bag F1':>7s}")
+    for mode in ("auto", "always"):
+        db = work / f"chronam-{mode}.db"
+        wall = ingest(pdfs, db, "--lang", "eng", "--ocr", mode)
+        con = sqlite3.connect(db)
+        cers = []
+        for pdf in pdfs:
+            alto = " ".join(b.text for b in C.alto_blocks(pdf.with_suffix(".xml")))
+            row = con.execute("select id from pages where source_path = ?", [str(pdf.resolve())]).fetchone()
+            ours = " ".join(t or "" for (t,) in con.execute(
+                "select text from blocks where page_id = ? order by reading_order", [row[0]])) if row else ""
+            c = cer(squeeze(alto), squeeze(ours))
+            cers.append(c)
+            print(f"{str(pdf.relative_to(CHRONAM))[-52:]:52s} {mode:>6s} {c:7.4f} {word_bag_f1(alto, ours):7.3f}",
+                  flush=True)
+        con.close()
+        print(f"{'mean':52s} {mode:>6s} {sum(cers) / len(cers):7.4f}   ({wall / len(pdfs):.1f} s/page)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=4)
+    ap.add_argument("--dpi", default="300", help="resolutions to draw from, comma-separated: 200,300")
+    ap.add_argument("--chronam", type=int, default=3, help="Chronicling America pages to compare (0: none)")
+    ap.add_argument("--keep", type=Path, default=None, help="work in this directory and keep it")
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="ocr-quality-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rendered(args.pages, args.seed, tuple(int(x) for x in args.dpi.split(",")), work)
+    if args.chronam:
+        chronam(args.chronam, work)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
