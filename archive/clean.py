@@ -171,13 +171,26 @@ def _fragment_of_next(title: Block, nxt: Block | None) -> str | None:
 
 
 def _rest_of_title(title: Block | None, u: Block) -> bool:
-    """Layout geometry only: a short piece right after a title that the text shows is
-    the title's own end."""
+    """Layout geometry only: a short piece right after a title that is the title's own
+    end: the text shows a cut word, or it sits centred right under the title in the
+    same type (铁路项目建设 / 提速)."""
     return (
         title is not None and title.kind == HEADLINE and title.bbox is not None and u.bbox is not None
         and u.kind in (BODY, HEADLINE) and len(u.text) <= 4 and not P.ends_paragraph(title.text)
-        and P.break_evidence(title.text, u.text) is not None
+        and (P.break_evidence(title.text, u.text) is not None or _centred_below(title, u))
     )
+
+
+def _centred_below(title: Block, u: Block) -> bool:
+    (tx0, _, tx1, ty1), (ux0, uy0, ux1, _) = title.bbox, u.bbox
+    size = title.font_size or (ty1 - title.bbox[1])
+    same_type = not (title.font_size and u.font_size) or abs(title.font_size - u.font_size) <= 0.15 * size
+    return (same_type and 0 <= uy0 - ty1 < 0.6 * size and tx0 < ux0 and ux1 < tx1
+            and abs((ux0 - tx0) - (tx1 - ux1)) < 1.5 * size)
+
+
+def _set_larger(u: Block, prev: Block) -> bool:
+    return bool(u.font_size and prev.font_size and u.font_size >= 1.3 * prev.font_size)
 
 
 def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
@@ -200,8 +213,10 @@ def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
                 bbox=out[-1].bbox, detail="a title's last line was read as a block of its own",
             ))
             continue
-        if u.kind == HEADLINE and open_idx is not None:
-            # A title-like line right after an unfinished paragraph is its continuation.
+        if u.kind == HEADLINE and open_idx is not None and not _set_larger(u, out[open_idx]):
+            # A title-like line right after an unfinished paragraph is its continuation,
+            # unless it is measurably set in larger type: a paragraph can run off the
+            # page (continued elsewhere) right before the next article's headline.
             cont, _ = _continues(out[open_idx], u)
             if cont:
                 u.kind = BODY

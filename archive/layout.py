@@ -19,6 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from . import patterns as P
 from .model import (
     CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TEXT, Block, Line, union_bbox,
 )
@@ -267,9 +268,9 @@ def classify_blocks(blocks: list[Block], page_h: float) -> float:
     photos = [b for b in blocks if b.kind == PHOTO]
     for b in text:
         x0, y0, x1, y1 = b.bbox
-        if b.font_size >= 1.45 * body:
+        if b.font_size >= P.HEADLINE_TO_BODY * body:
             b.kind = HEADLINE
-        elif b.font_size >= 1.2 * body:
+        elif b.font_size >= P.SUBHEAD_TO_BODY * body:
             b.kind = SUBHEAD
         elif any(_caption_of(b, p, body) for p in photos):
             b.kind = CAPTION
@@ -345,6 +346,11 @@ def paragraphs(block: Block, body: float) -> list[Block]:
     def centred(ln: Line) -> bool:  # a crosshead set in body size
         return indented(ln) and short(ln) and abs((ln.bbox[0] - left) - (right - ln.bbox[2])) < 1.5 * unit
 
+    if 2 <= len(lines) <= 3 and centred(lines[-1]) and not any(P.ends_paragraph(ln.text) for ln in lines):
+        # A crosshead wrapped in a narrow column: a full first line, the rest centred
+        # under it (公路项目全力 / 推进). One unit that starts and ends a paragraph, so
+        # cleanup sees the whole title and never runs it into the paragraph before.
+        return [_unit(block, lines, starts=True, ends=True)]
     groups: list[list[Line]] = [[lines[0]]]
     for prev, ln in zip(lines, lines[1:]):
         if centred(prev) and centred(ln):
@@ -353,13 +359,14 @@ def paragraphs(block: Block, body: float) -> list[Block]:
             groups.append([ln])
         else:
             groups[-1].append(ln)
-    out = []
-    for g in groups:
-        out.append(Block(
-            TEXT, text="\n".join(ln.text for ln in g), bbox=union_bbox(ln.bbox for ln in g), lines=g,
-            confidence=block.confidence, column=block.column, font_size=block.font_size,
-            starts_paragraph=indented(g[0]) if len(lines) > 1 else None,
-            ends_paragraph=short(g[-1]) if len(lines) > 1 else None,
-            region=block.region,
-        ))
-    return out
+    many = len(lines) > 1
+    return [_unit(block, g, starts=indented(g[0]) if many else None, ends=short(g[-1]) if many else None)
+            for g in groups]
+
+
+def _unit(block: Block, lines: list[Line], *, starts: bool | None, ends: bool | None) -> Block:
+    return Block(
+        TEXT, text="\n".join(ln.text for ln in lines), bbox=union_bbox(ln.bbox for ln in lines), lines=lines,
+        confidence=block.confidence, column=block.column, font_size=block.font_size,
+        starts_paragraph=starts, ends_paragraph=ends, region=block.region,
+    )

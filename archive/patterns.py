@@ -365,6 +365,11 @@ def _posseg():
     return jieba.posseg
 
 
+# Type size against the body's: a headline is set at least this much larger (a crosshead
+# in between is a subhead). Shared by layout (kinds) and segmentation (new articles).
+HEADLINE_TO_BODY = 1.45
+SUBHEAD_TO_BODY = 1.2
+
 # A junction gain below this (in natural log units) is rounding, not a word.
 MIN_JUNCTION_GAIN = 1.0
 

@@ -8,6 +8,7 @@ advertisement, blocks (paragraph/subhead), captions (text, credit), notes, and t
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from .patterns import ends_paragraph
@@ -157,18 +158,14 @@ def _overlap(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _area(b) -> float:
-    return max(1.0, (b[2] - b[0]) * (b[3] - b[1]))
-
-
 def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
     """Layout figures of one page.
 
     ``truth`` is the renderer's JSON (blocks with kind, bbox, text, article, order);
     ``blocks`` are ours in reading order (kind, bbox as x0, top, x1, bottom, text,
     article: our article id or None); ``articles`` are ours (id, kicker, headline, byline,
-    body). Each of our blocks is matched to the truth block it overlaps most (at least a
-    third of its area). Returns:
+    body). Each truth block is found in the block of ours, among those it overlaps, whose
+    text holds its text best. Returns:
 
     - ``article_cer``: mean CER of each truth article's headline, byline and body in
       reading order against the article of ours holding most of it;
@@ -179,29 +176,32 @@ def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
     - ``order_distance``: normalised edit distance between the truth's order of the
       blocks and ours (OmniDocBench's reading-order measure).
     """
-    tblocks = [b for b in truth["blocks"] if b["kind"] not in NOT_TEXT]
-    ours = [b for b in blocks if b["kind"] not in NOT_TEXT and b.get("bbox")]
-    match: list[int | None] = []  # ours -> index into tblocks
-    for b in ours:
-        best = max(range(len(tblocks)), key=lambda i: _overlap(b["bbox"], tblocks[i]["bbox"]), default=None)
-        ok = best is not None and _overlap(b["bbox"], tblocks[best]["bbox"]) >= _area(b["bbox"]) / 3
-        match.append(best if ok else None)
-    # For each truth block, our block covering most of it.
-    cover: dict[int, int] = {}
-    for j, i in enumerate(match):
-        if i is not None and (i not in cover or _overlap(ours[j]["bbox"], tblocks[i]["bbox"])
-                              > _overlap(ours[cover[i]]["bbox"], tblocks[i]["bbox"])):
-            cover[i] = j
-    kinds = [TRUTH_TO_OURS.get(t["kind"], t["kind"]) == TRUTH_TO_OURS.get(ours[cover[i]]["kind"], ours[cover[i]]["kind"])
+    tblocks = [b for b in truth["blocks"] if b["kind"] not in NOT_TEXT and squeeze(b["text"])]
+    ours = [b for b in blocks if b["kind"] not in NOT_TEXT and squeeze(b.get("text"))]
+    # Each truth block's text is looked for in our blocks that overlap it on the page:
+    # text, because cleanup joins the two halves of a paragraph cut by a column break
+    # into one block whose box spans both columns; the page, because a short headline
+    # line also occurs inside some paragraph.
+    cover: dict[int, tuple[int, int]] = {}  # truth block -> (our block, where in its text)
+    for i, t in enumerate(tblocks):
+        near = [j for j, o in enumerate(ours) if o.get("bbox") and _overlap(o["bbox"], t["bbox"]) > 0]
+        best = None
+        for j in near or range(len(ours)):
+            al = fuzz.partial_ratio_alignment(squeeze(t["text"]), squeeze(ours[j]["text"]))
+            if al.score >= 60 and (best is None or al.score > best[0]):
+                best = (al.score, j, al.dest_start)
+        if best:
+            cover[i] = best[1:]
+    kinds = [TRUTH_TO_OURS.get(t["kind"], t["kind"]) == TRUTH_TO_OURS.get(ours[cover[i][0]]["kind"],
+                                                                           ours[cover[i][0]]["kind"])
              if i in cover else False for i, t in enumerate(tblocks)]
-    our_article = [ours[cover[i]].get("article") if i in cover else None for i in range(len(tblocks))]
+    our_article = [ours[cover[i][0]].get("article") if i in cover else None for i in range(len(tblocks))]
 
-    # Our article -> the truth article most of its matched text belongs to.
+    # Our article -> the truth article most of its text belongs to.
     votes: dict = {}
-    for j, i in enumerate(match):
-        if i is not None and ours[j].get("article") is not None and tblocks[i]["article"] is not None:
-            key = (ours[j]["article"], tblocks[i]["article"])
-            votes[key] = votes.get(key, 0) + len(squeeze(ours[j].get("text")))
+    for i, a in enumerate(our_article):
+        if a is not None and tblocks[i]["article"] is not None:
+            votes[(a, tblocks[i]["article"])] = votes.get((a, tblocks[i]["article"]), 0) + len(squeeze(tblocks[i]["text"]))
     to_truth: dict = {}
     for (a, t), v in sorted(votes.items(), key=lambda kv: -kv[1]):
         to_truth.setdefault(a, t)
@@ -222,12 +222,10 @@ def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
-    seen: list[int] = []
-    for i in match:
-        if i is not None and i not in seen:
-            seen.append(i)
-    want = [i for i in sorted(range(len(tblocks)), key=lambda i: tblocks[i]["order"]) if i in seen]
-    order_distance = Levenshtein.distance(want, seen) / max(1, len(want))
+    # Reading order: truth blocks sorted by where we put their text, against the truth's order.
+    found = sorted(cover, key=lambda i: cover[i])
+    want = sorted(cover, key=lambda i: tblocks[i]["order"])
+    order_distance = Levenshtein.distance(want, found) / max(1, len(want))
 
     by_id = {a["id"]: a for a in articles}
     article_cers = []
@@ -243,6 +241,7 @@ def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
     return {
         "article_cer": sum(article_cers) / len(article_cers) if article_cers else 0.0,
         "page_cer": cer(page_truth, squeeze("".join(b.get("text") or "" for b in ours))),
+        "found": len(cover) / len(tblocks) if tblocks else 1.0,
         "kind_accuracy": sum(kinds) / len(kinds) if kinds else 1.0,
         "captions": len(captions),
         "captions_attached": sum(attached),

@@ -149,12 +149,18 @@ def assign_repairs(articles: list[Article], repairs: list[Repair]) -> None:
 
 
 def _is_headline_type(group: list[Block], cur: _Draft) -> bool:
-    """With measured type sizes, a title set larger than the body's crossheads opens an article."""
+    """With measured type sizes, a title opens an article when it is set about as large
+    as the current article's headline, or clearly larger than its body (the layout
+    stage's own headline measure): a two-column article's headline is smaller than the
+    page lead's, but still far above any crosshead."""
     sizes = [g.font_size for g in group if g.font_size]
-    head_sizes = [h.font_size for h in cur.head if h.font_size]
-    if not sizes or not head_sizes:
+    if not sizes:
         return False
-    return max(sizes) >= 0.8 * max(head_sizes)
+    head_sizes = [h.font_size for h in cur.head if h.font_size]
+    if head_sizes and max(sizes) >= 0.8 * max(head_sizes):
+        return True
+    body_sizes = sorted(p.font_size for p in cur.paragraphs if p.font_size and p.kind != SUBHEAD)
+    return bool(body_sizes) and max(sizes) >= P.HEADLINE_TO_BODY * body_sizes[len(body_sizes) // 2]
 
 
 def _maybe_move_late_headline(previous: list[_Draft], group: list[Block], repairs: list[Repair],
