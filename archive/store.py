@@ -13,9 +13,10 @@ from pathlib import Path
 import sqlite_utils
 
 from .model import PageResult
-from .search import index_text
+from .search import bigram_text, index_text
 
-SCHEMA_VERSION = 2  # 2: image_path relative to the database's directory; confidence_band
+SCHEMA_VERSION = 3  # 2: image_path relative to the database's directory; confidence_band
+# 3: articles_bigrams, a contentless FTS5 index of character pairs (archive.search)
 
 TABLES = {
     "pages": {
@@ -92,6 +93,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             _migrate_to_2(db)
     if not db["articles_fts"].exists():
         db["articles"].enable_fts(["search_text"], create_triggers=True, tokenize="unicode61")
+    if not db["articles_bigrams"].exists():
+        _create_bigrams(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -102,6 +105,26 @@ def _migrate_to_2(db: sqlite_utils.Database) -> None:
             "image_path": relative_image_path(db, row["image_path"]),
             "confidence_band": confidence_band(row["mean_confidence"]),
         })
+
+
+def _create_bigrams(db: sqlite_utils.Database) -> None:
+    """Schema 3. Contentless, so it costs the index and no second copy of the text; it
+    is kept in step by this module (``_index_bigrams``), in the same transactions as
+    the articles, since a contentless table can only forget what it is told again."""
+    with db.atomic():
+        db.execute("create virtual table articles_bigrams using fts5(text, content='', tokenize='unicode61')")
+        for row in db.query("select id, search_text from articles"):
+            _index_bigrams(db, row["id"], row["search_text"])
+
+
+def _index_bigrams(db: sqlite_utils.Database, article_id: int, search_text: str | None,
+                   delete: bool = False) -> None:
+    # Both ways from the stored search_text, so a delete repeats exactly what was indexed.
+    if delete:
+        db.execute("insert into articles_bigrams(articles_bigrams, rowid, text) values ('delete', ?, ?)",
+                   [article_id, bigram_text(search_text)])
+    else:
+        db.execute("insert into articles_bigrams(rowid, text) values (?, ?)", [article_id, bigram_text(search_text)])
 
 
 def db_directory(db: sqlite_utils.Database) -> Path | None:
@@ -145,6 +168,8 @@ def unchanged(db: sqlite_utils.Database, source_path: str, sha: str) -> bool:
 def delete_source(db: sqlite_utils.Database, source_path: str) -> None:
     ids = [r["id"] for r in db.query("select id from pages where source_path = ?", [source_path])]
     for pid in ids:
+        for row in db.query("select id, search_text from articles where page_id = ?", [pid]):
+            _index_bigrams(db, row["id"], row["search_text"], delete=True)
         for t in CHILD_TABLES:
             db.execute(f"delete from [{t}] where page_id = ?", [pid])
         db.execute("delete from pages where id = ?", [pid])
@@ -193,17 +218,18 @@ def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
     }).last_pk
     article_ids = []
     for a in res.articles:
-        searchable = "\n".join(filter(None, [
+        search_text = index_text("\n".join(filter(None, [
             a.kicker, a.headline, a.subtitle, a.byline, a.body,
             *[c.text for c in a.captions], *a.notes,
-        ]))
+        ])))
         article_ids.append(db["articles"].insert({
             "page_id": page_id, "reading_order": a.reading_order, "headline": a.headline,
             "kicker": a.kicker, "subtitle": a.subtitle, "byline": a.byline,
             "authors": json.dumps(a.authors, ensure_ascii=False), "body": a.body,
             "notes": "\n".join(a.notes) or None, "advertisement": int(a.advertisement),
-            "search_text": index_text(searchable), **_xywh(a.bbox),
+            "search_text": search_text, **_xywh(a.bbox),
         }).last_pk)
+        _index_bigrams(db, article_ids[-1], search_text)
         db["captions"].insert_all(({
             "article_id": article_ids[-1], "page_id": page_id, "text": c.text,
             "credit": c.credit, **_xywh(c.bbox),

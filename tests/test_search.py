@@ -135,3 +135,31 @@ def test_search_under_the_cap_is_ranked_by_bm25(big_archive):
     rows = json.loads(proc.stdout)
     assert len(rows) == 31 and {r["matches"] for r in rows} == {31}
     assert rows[0]["headline"] == "标题4321", "the article saying it twelve times ranks first"
+
+
+def test_pair_index_forgets_replaced_text_and_is_built_for_old_archives(tmp_path):
+    from archive import store
+    from archive.search import bigram_query
+
+    src = tmp_path / "page.txt"
+    src.write_text("旧标题\n\n长江大桥今天通车，市民欢迎。\n", encoding="utf-8")
+    db_path = tmp_path / "archive.db"
+    run_archive("ingest", src, "--db", db_path, "-q", check=True)
+    src.write_text("新标题\n\n黄河大桥今天通车，市民欢迎。\n", encoding="utf-8")
+    run_archive("ingest", src, "--db", db_path, "-q", check=True)
+
+    def pair_hits(db, q):
+        return db.execute("select count(*) from articles_bigrams where articles_bigrams match ?",
+                          [bigram_query(q)]).fetchone()[0]
+
+    db = sqlite_utils.Database(db_path)
+    assert pair_hits(db, "长江大桥") == 0 and pair_hits(db, "黄河大桥") == 1 and pair_hits(db, "大桥") == 1
+    db.execute("insert into articles_bigrams(articles_bigrams) values ('integrity-check')")
+
+    # An archive of schema 2 has no pair index: opening it builds one from its articles.
+    db.execute("drop table articles_bigrams")
+    db.execute("PRAGMA user_version = 2")
+    db.conn.commit()
+    db.conn.close()
+    db = store.open_db(db_path)
+    assert pair_hits(db, "黄河大桥") == 1 and db.execute("PRAGMA user_version").fetchone()[0] == 3

@@ -27,7 +27,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-from ..search import SEP, fts_query, snippet, strip_separators
+from ..search import SEP, fts_query, match_for, snippet, strip_separators
 
 PUBLIC_ENV = "ARCHIVE_PUBLIC"  # set by ``archive serve --public``
 MAX_THUMBNAIL = 2000
@@ -46,6 +46,7 @@ def prepare_connection(conn, database, datasette):
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
     conn.create_function("strip_separators", 1, strip_separators, deterministic=True)
     conn.create_function("archive_snippet", 2, snippet, deterministic=True)
+    conn.create_function("archive_match", 2, match_for, deterministic=True)
 
 
 @hookimpl
