@@ -181,7 +181,7 @@ def chinese_articles(material: ChineseMaterial, rng: random.Random, n: int) -> l
 
 # --- ALTO ------------------------------------------------------------------------------
 
-ALTO_NS = {"a": "http://www.loc.gov/standards/alto/ns-v2#"}
+ALTO_NS = {"a": "http://www.loc.gov/standards/alto/ns-v2#"}  # the usual one; files say theirs
 
 
 @dataclass
@@ -193,17 +193,20 @@ class AltoBlock:
 
 
 def alto_blocks(path: Path, dpi: float = 150.0) -> list[AltoBlock]:
-    """Text blocks of an ALTO v2 file (units inch1200), hyphenated words rejoined."""
+    """Text blocks of an ALTO file (units inch1200, mm10 or pixels), hyphenated words
+    rejoined. The namespace is the file's own: Library of Congress batches use ALTO v2's,
+    older vendor batches (iArchives) CCS-GmbH's."""
     root = ET.parse(path).getroot()
-    unit = root.findtext(".//a:MeasurementUnit", default="pixel", namespaces=ALTO_NS)
+    ns = {"a": root.tag[1:].split("}")[0]} if root.tag.startswith("{") else ALTO_NS
+    unit = root.findtext(".//a:MeasurementUnit", default="pixel", namespaces=ns)
     scale = dpi / 1200.0 if unit == "inch1200" else (dpi / 254.0 if unit == "mm10" else 1.0)
     out = []
-    for tb in root.iterfind(".//a:TextBlock", ALTO_NS):
+    for tb in root.iterfind(".//a:TextBlock", ns):
         lines, confs = [], []
         pending = None
-        for tl in tb.iterfind("a:TextLine", ALTO_NS):
+        for tl in tb.iterfind("a:TextLine", ns):
             words = []
-            for s in tl.iterfind("a:String", ALTO_NS):
+            for s in tl.iterfind("a:String", ns):
                 confs.append(float(s.get("WC", "1")))
                 if s.get("SUBS_TYPE") == "HypPart2" and pending is not None:
                     continue
