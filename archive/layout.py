@@ -36,6 +36,12 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k // 4 | 1, k // 4 | 1)))
     bg = cv2.medianBlur(bg, 5)
+    # A photo is larger than the closing kernel, so the estimate takes its tones for
+    # paper and flattening would bleach it (and photo detection then misses it). Where
+    # the estimate is much darker than the brightest paper nearby, take that paper.
+    k2 = max(3, (min(bg.shape) // 5) | 1)
+    paper = cv2.blur(cv2.dilate(bg, cv2.getStructuringElement(cv2.MORPH_RECT, (k2, k2))), (k2, k2))
+    bg = np.where(bg < 0.85 * paper, paper, bg)
     bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     out = np.clip(gray.astype(np.float32) / np.maximum(bg, 1) * 255.0, 0, 255)
     return out.astype(np.uint8)
@@ -124,8 +130,20 @@ def find_photos(gray: np.ndarray, ink: np.ndarray, ch: float) -> list[Block]:
     photos = []
     for x, y, w, h, area in stats[1:]:
         if w > 4 * ch and h > 4 * ch and area > 0.5 * w * h:
-            photos.append(Block(PHOTO, bbox=(float(x), float(y), float(x + w), float(y + h))))
+            x, y, w, h = _tight(mid[y:y + h, x:x + w], x, y, w, h)
+            if w > 4 * ch and h > 4 * ch:
+                photos.append(Block(PHOTO, bbox=(float(x), float(y), float(x + w), float(y + h))))
     return photos
+
+
+def _tight(mid: np.ndarray, x: int, y: int, w: int, h: int) -> tuple[int, int, int, int]:
+    """The photo's box without the text lines the closing joined to it (a caption set
+    close under it): only rows and columns mostly of mid-tones."""
+    rows = np.flatnonzero(mid.mean(axis=1) > 0.3 * 255)
+    cols = np.flatnonzero(mid.mean(axis=0) > 0.3 * 255)
+    if not len(rows) or not len(cols):
+        return x, y, w, h
+    return x + int(cols[0]), y + int(rows[0]), int(cols[-1] - cols[0] + 1), int(rows[-1] - rows[0] + 1)
 
 
 def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = ()) -> list[Block]:
@@ -239,9 +257,10 @@ def find_regions(gray: np.ndarray, ink: np.ndarray) -> tuple[list[Block], float]
     ch = estimate_text_height(ink)
     rules = find_rules(ink, ch)
     work = ink.copy()
+    m = max(2, int(ch / 8))  # a blurred rule's edge pixels would make sliver text blocks
     for r in rules:
         x0, y0, x1, y1 = map(int, r.bbox)
-        work[y0:y1 + 1, x0:x1 + 1] = 0
+        work[max(0, y0 - m):y1 + 1 + m, max(0, x0 - m):x1 + 1 + m] = 0
     photos = find_photos(gray, work, ch)
     for p in photos:
         x0, y0, x1, y1 = map(int, p.bbox)
@@ -295,7 +314,8 @@ def reading_order(blocks: list[Block]) -> list[Block]:
     """Text blocks in reading order by recursive XY-cut; captions follow the block above
     them; photos and rules are left out of the flow."""
     flow = [b for b in blocks if b.kind in (TEXT, HEADLINE, SUBHEAD, FURNITURE)]
-    ordered = _xy_cut(flow)
+    rules = [b.bbox for b in blocks if b.kind == RULE and b.bbox[2] - b.bbox[0] > b.bbox[3] - b.bbox[1]]
+    ordered = _xy_cut(flow, rules)
     for cap in sorted((b for b in blocks if b.kind == CAPTION), key=lambda b: b.bbox[1]):
         above = [i for i, b in enumerate(ordered) if b.bbox[3] <= cap.bbox[1] + 1
                  and min(b.bbox[2], cap.bbox[2]) - max(b.bbox[0], cap.bbox[0]) > 0]
@@ -303,14 +323,35 @@ def reading_order(blocks: list[Block]) -> list[Block]:
     return ordered
 
 
-def _xy_cut(blocks: list[Block]) -> list[Block]:
+def _xy_cut(blocks: list[Block], rules=()) -> list[Block]:
     if len(blocks) <= 1:
         return list(blocks)
     for axis in (0, 1):  # vertical cuts (columns) first, then horizontal
         groups = _split(blocks, axis)
+        if axis == 1:
+            groups = _keep_columns_whole(groups, rules)
         if len(groups) > 1:
-            return [b for g in groups for b in _xy_cut(g)]
+            return [b for g in groups for b in _xy_cut(g, rules)]
     return sorted(blocks, key=lambda b: (b.bbox[1], b.bbox[0]))
+
+
+def _keep_columns_whole(groups: list[list[Block]], rules=()) -> list[list[Block]]:
+    """Undo a horizontal cut that would read a column's lower part after its
+    neighbour: below several columns, a gap across all of them (the neighbour ran out
+    of text) is no boundary unless what follows spans them, as a headline or a rule does."""
+    out = [groups[0]]
+    for g in groups[1:]:
+        above = out[-1]
+        x0 = min(b.bbox[0] for b in above)
+        x1 = max(b.bbox[2] for b in above)
+        widest = max(b.bbox[2] - b.bbox[0] for b in g)
+        gap = (max(b.bbox[3] for b in above), min(b.bbox[1] for b in g))
+        ruled = any(gap[0] - 2 <= r[1] and r[3] <= gap[1] + 2 and r[0] < x1 and r[2] > x0 for r in rules)
+        if not ruled and len(_split(above, 0)) > 1 and widest < 0.6 * (x1 - x0):
+            out[-1] = above + g
+        else:
+            out.append(g)
+    return out
 
 
 def _split(blocks: list[Block], axis: int) -> list[list[Block]]:
