@@ -214,10 +214,29 @@ def _attach_captions(units: list[Block], drafts: list[_Draft], owner: dict[int, 
         elif prev is None:
             target = nxt
         else:
-            target = nxt if drafts[prev].closed or not drafts[nxt].started or \
-                _leads_into(units, i, drafts[nxt]) else prev
+            target = _nearest(u, (prev, nxt), drafts)
+            if target is None:
+                target = nxt if drafts[prev].closed or not drafts[nxt].started or \
+                    _leads_into(units, i, drafts[nxt]) else prev
         drafts[target].members.append(u)
         owner[id(u)] = u.article = target
+
+
+def _nearest(caption: Block, candidates: tuple[int, int], drafts: list[_Draft]) -> int | None:
+    """With geometry, the caption goes to the article with text nearest to it in the same
+    columns (its photo sits among that article's columns); None without boxes."""
+    if caption.bbox is None:
+        return None
+    cx0, cy0, cx1, cy1 = caption.bbox
+    best, best_d = None, float("inf")
+    for k in candidates:
+        for m in drafts[k].members:
+            if m.bbox is None or m.kind == CAPTION or min(m.bbox[2], cx1) - max(m.bbox[0], cx0) <= 0:
+                continue
+            d = max(0.0, m.bbox[1] - cy1, cy0 - m.bbox[3])
+            if d < best_d:
+                best, best_d = k, d
+    return best
 
 
 def _leads_into(units: list[Block], i: int, d: _Draft) -> bool:

@@ -13,6 +13,9 @@ and prints per page and on average (archive.scoring.score_layout):
 - F1: article assignment pairwise F1; order: reading-order edit distance;
 - s/page: wall seconds per page with 2 workers.
 
+``--pictures DIR`` draws our blocks on every page that misses a target (kinds by colour,
+reading order and article numbered).
+
 Then, on the first K Chronicling America pages in ../shared, the CER between our text
 (from the PDF's text layer, and from our own OCR with ``--ocr always``) and the ABBYY
 ALTO text: agreement with a peer, not accuracy (the ALTO is machine OCR). Its order
@@ -65,13 +68,38 @@ def our_page(con: sqlite3.Connection, source: Path) -> tuple[list[dict], list[di
     return blocks, articles
 
 
+KIND_COLOURS = {"headline": (0, 0, 220), "subhead": (0, 140, 255), "byline": (160, 0, 160),
+                "caption": (0, 160, 0), "photo": (120, 120, 120), "furniture": (140, 140, 0)}
+
+
+def picture(path: Path, blocks: list[dict], out: Path) -> None:
+    """The page with our blocks outlined by kind and numbered in reading order, the
+    article id beside each number: what a failing layout looks like."""
+    import cv2
+
+    img = cv2.imread(str(path))
+    n = 0
+    for b in blocks:
+        if not b["bbox"] or b["kind"] == "rule":
+            continue
+        x0, y0, x1, y1 = map(int, b["bbox"])
+        colour = KIND_COLOURS.get(b["kind"], (200, 60, 0))
+        cv2.rectangle(img, (x0, y0), (x1, y1), colour, 4)
+        if b["kind"] != "photo":
+            n += 1
+            label = f"{n}" + (f"/a{b['article']}" if b["article"] is not None else "")
+            cv2.putText(img, label, (x0 + 6, y0 + 40), cv2.FONT_HERSHEY_SIMPLEX, 1.3, colour, 3)
+    scale = 1000 / img.shape[1]
+    cv2.imwrite(str(out), cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+
+
 def whole_page_tesseract(path: Path, dpi: int) -> str:
     return subprocess.run(["tesseract", str(path), "-", "-l", "chi_sim", "--psm", "3", "--dpi", str(dpi)],
                           capture_output=True, text=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"},
                           check=True).stdout
 
 
-def rendered(pages: int, seed: int, dpis: tuple[int, ...], work: Path) -> None:
+def rendered(pages: int, seed: int, dpis: tuple[int, ...], work: Path, pictures: Path | None = None) -> None:
     t = time.perf_counter()
     paths = render.render_set(work, SEED_TEXT, pages, seed=seed, dpis=dpis, columns=(4, 5, 6, 7, 8), prefix="page")
     print(f"rendered {len(paths)} pages in {time.perf_counter() - t:.0f} s", flush=True)
@@ -88,6 +116,11 @@ def rendered(pages: int, seed: int, dpis: tuple[int, ...], work: Path) -> None:
                                      if b["kind"] not in NOT_TEXT))
         s["psm3"] = cer(page_truth, squeeze(whole_page_tesseract(path, truth["dpi"])))
         rows.append(s)
+        failing = (s["article_cer"] > 0.05 or s["order_distance"] > 0.05 or s["pairwise_f1"] < 0.95
+                   or s["captions_attached"] < s["captions"])
+        if pictures and failing:
+            pictures.mkdir(parents=True, exist_ok=True)
+            picture(path, blocks, pictures / f"{path.stem}.png")
         capt = f"{s['captions_attached']}/{s['captions']}"
         print(f"{path.stem:14s} {truth['columns']:4d} {truth['dpi']:4d} {'heavy' if k % 3 == 2 else 'light':>5s} "
               f"{s['article_cer']:8.4f} {s['page_cer']:8.4f} {s['psm3']:8.4f} {s['kind_accuracy']:8.3f} "
@@ -146,10 +179,12 @@ def main() -> None:
     ap.add_argument("--dpi", default="300", help="resolutions to draw from, comma-separated: 200,300")
     ap.add_argument("--chronam", type=int, default=3, help="Chronicling America pages to compare (0: none)")
     ap.add_argument("--keep", type=Path, default=None, help="work in this directory and keep it")
+    ap.add_argument("--pictures", type=Path, default=None,
+                    help="write our blocks drawn on each failing page (kinds, reading order, article) here")
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="ocr-quality-"))
     work.mkdir(parents=True, exist_ok=True)
-    rendered(args.pages, args.seed, tuple(int(x) for x in args.dpi.split(",")), work)
+    rendered(args.pages, args.seed, tuple(int(x) for x in args.dpi.split(",")), work, args.pictures)
     if args.chronam:
         chronam(args.chronam, work)
     if not args.keep:
