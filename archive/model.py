@@ -68,9 +68,11 @@ class Line:
     text: str
     bbox: Optional[BBox] = None
     words: list[Word] = field(default_factory=list)
+    weight: Optional[float] = None  # share of dark pixels in the line's box: bold type is heavier
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "bbox": self.bbox, "words": [w.to_dict() for w in self.words]}
+        return {"text": self.text, "bbox": self.bbox, "weight": self.weight,
+                "words": [w.to_dict() for w in self.words]}
 
 
 @dataclass

@@ -89,9 +89,10 @@ def analyse_image(page: Page, options: Options, clock: _Clock | None = None) -> 
             engine.check_languages(lang)
             page.ocr_engine = f"{engine.name} {engine.version()} ({lang})"
             _ocr_blocks(engine, flat, ordered, lang, page.dpi, clock)
+    heavy = layout.weigh_lines(flat, ordered)
     units = []
     for b in ordered:
-        for u in layout.paragraphs(b, body):
+        for u in layout.paragraphs(b, body, heavy):
             if u.text.strip():
                 units.append(u)
     extras = [b for b in blocks if b.kind in (PHOTO, RULE)]
