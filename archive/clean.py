@@ -94,9 +94,13 @@ def classify(units: list[Block]) -> None:
             u.kind = NOTE
         elif P.is_byline(t):
             u.kind = BYLINE
-        elif P.is_caption(t) and (_strong_caption(t) or u.kind == TEXT):
+        elif P.is_caption(t) and (_strong_caption(t) or (u.kind == TEXT and u.bbox is None)):
+            # with geometry, layout has told captions by their photo; text alone would
+            # take a short piece at a column's top (…跑出了“加速度”。) for one
             u.kind = CAPTION
-        elif P.looks_like_title(t):
+        elif P.looks_like_title(t) and u.bold is not False:
+            # a line measured as regular weight and not centred is body text, however
+            # title-like its words (除了明董高速 | 项目，… cut at a column end)
             u.kind = HEADLINE
         else:
             u.kind = BODY

@@ -130,17 +130,18 @@ def find_photos(gray: np.ndarray, ink: np.ndarray, ch: float) -> list[Block]:
     photos = []
     for x, y, w, h, area in stats[1:]:
         if w > 4 * ch and h > 4 * ch and area > 0.5 * w * h:
-            x, y, w, h = _tight(mid[y:y + h, x:x + w], x, y, w, h)
+            x, y, w, h = _tight(gray[y:y + h, x:x + w] < 205, x, y, w, h)
             if w > 4 * ch and h > 4 * ch:
                 photos.append(Block(PHOTO, bbox=(float(x), float(y), float(x + w), float(y + h))))
     return photos
 
 
-def _tight(mid: np.ndarray, x: int, y: int, w: int, h: int) -> tuple[int, int, int, int]:
+def _tight(toned: np.ndarray, x: int, y: int, w: int, h: int) -> tuple[int, int, int, int]:
     """The photo's box without the text lines the closing joined to it (a caption set
-    close under it): only rows and columns mostly of mid-tones."""
-    rows = np.flatnonzero(mid.mean(axis=1) > 0.3 * 255)
-    cols = np.flatnonzero(mid.mean(axis=0) > 0.3 * 255)
+    close under it): only rows and columns mostly toned (a line of text leaves most of
+    its row paper-white; a photo's shadows are toned too)."""
+    rows = np.flatnonzero(toned.mean(axis=1) > 0.6)
+    cols = np.flatnonzero(toned.mean(axis=0) > 0.6)
     if not len(rows) or not len(cols):
         return x, y, w, h
     return x + int(cols[0]), y + int(rows[0]), int(cols[-1] - cols[0] + 1), int(rows[-1] - rows[0] + 1)
@@ -422,9 +423,15 @@ def paragraphs(block: Block, body: float, heavy: float | None = None) -> list[Bl
         else:
             groups[-1].append(ln)
     many = len(lines) > 1
-    return [_unit(block, g, starts=True, ends=True) if many and all(map(bold, g)) else
-            _unit(block, g, starts=indented(g[0]) if many else None, ends=short(g[-1]) if many else None)
-            for g in groups]
+    out = []
+    for g in groups:
+        heavy_g = all(map(bold, g))
+        u = (_unit(block, g, starts=True, ends=True) if many and heavy_g else
+             _unit(block, g, starts=indented(g[0]) if many else None, ends=short(g[-1]) if many else None))
+        if heavy is not None:
+            u.bold = True if heavy_g else (None if all(map(centred, g)) else False)
+        out.append(u)
+    return out
 
 
 def _unit(block: Block, lines: list[Line], *, starts: bool | None, ends: bool | None) -> Block:

@@ -95,6 +95,9 @@ class Block:
     font_size: Optional[float] = None  # median glyph height in pixels, where measured
     article: Optional[int] = None  # index into the page's articles, set by segmentation
     region: Optional[int] = None  # article region found by layout (rules, headline spans)
+    # Set in bold (measured by line weight): a crosshead's mark. None: not measured, or a
+    # centred line, which may be a crosshead in body weight.
+    bold: Optional[bool] = None
 
     def to_dict(self) -> dict:
         d = asdict(self)

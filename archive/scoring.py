@@ -174,7 +174,7 @@ def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
     - ``captions_attached``: truth captions that ended in the right article;
     - ``pairwise_f1``: of "these two truth blocks are in the same article";
     - ``order_distance``: normalised edit distance between the truth's order of the
-      blocks and ours (OmniDocBench's reading-order measure).
+      blocks and ours (OmniDocBench's reading-order measure), captions left out.
     """
     tblocks = [b for b in truth["blocks"] if b["kind"] not in NOT_TEXT and squeeze(b["text"])]
     ours = [b for b in blocks if b["kind"] not in NOT_TEXT and squeeze(b.get("text"))]
@@ -222,9 +222,12 @@ def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
-    # Reading order: truth blocks sorted by where we put their text, against the truth's order.
-    found = sorted(cover, key=lambda i: cover[i])
-    want = sorted(cover, key=lambda i: tblocks[i]["order"])
+    # Reading order: truth blocks sorted by where we put their text, against the truth's
+    # order. Captions are left out: the archive keeps them apart from the running text
+    # (the captions table), and the renderer lists each before its article's body.
+    flow = [i for i in cover if tblocks[i]["kind"] != "caption"]
+    found = sorted(flow, key=lambda i: cover[i])
+    want = sorted(flow, key=lambda i: tblocks[i]["order"])
     order_distance = Levenshtein.distance(want, found) / max(1, len(want))
 
     by_id = {a["id"]: a for a in articles}

@@ -117,3 +117,32 @@ def test_blocks_read_in_one_tesseract_call_equal_one_call_each(tesseract):
     assert len(batch) == len(crops) and batch[2] == []
     assert [[ln.text for ln in lines] for lines in batch] == [[ln.text for ln in lines] for lines in single]
     assert [[ln.bbox for ln in lines] for lines in batch] == [[ln.bbox for ln in lines] for lines in single]
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory, tesseract):
+    """The three rendered sample pages, ingested as users ingest them."""
+    pages = sorted((ROOT / "raw_pages").glob("rendered_*.jpg"))
+    db_path = tmp_path_factory.mktemp("samples") / "a.db"
+    run_archive("ingest", *pages, "--db", db_path, "-q", "--workers", "2", check=True)
+    return sqlite_utils.Database(db_path), pages
+
+
+def test_layout_of_the_sample_pages_meets_the_targets(samples):
+    """Issue 4's targets on the samples (benchmarks/ocr_quality.py measures many more):
+    every caption in its article, articles pairwise F1 >= 0.95, reading order within 0.05."""
+    from archive.scoring import score_layout
+
+    db, pages = samples
+    for path in pages:
+        truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        page_id = next(db.query("select id from pages where source_path = ?", [str(path.resolve())]))["id"]
+        blocks = [{"kind": r["kind"], "text": r["text"], "article": r["article_id"],
+                   "bbox": (r["x"], r["y"], r["x"] + r["w"], r["y"] + r["h"]) if r["x"] is not None else None}
+                  for r in db.query("select * from blocks where page_id = ? order by reading_order", [page_id])]
+        articles = list(db.query("select id, kicker, headline, byline, body from articles where page_id = ?",
+                                 [page_id]))
+        s = score_layout(truth, blocks, articles)
+        assert len(articles) == len(truth["articles"]), path.name
+        assert s["captions_attached"] == s["captions"], (path.name, s)
+        assert s["pairwise_f1"] >= 0.95 and s["order_distance"] <= 0.05, (path.name, s)
