@@ -136,7 +136,7 @@ def lines_from_data(data: dict) -> list[Line]:
     for words in groups.values():
         words.sort(key=lambda w: w.x0)
         lines.append(Line(
-            text=join_words(words),
+            text=P.cjk_punctuation(join_words(words)),
             bbox=(min(w.x0 for w in words), min(w.top for w in words),
                   max(w.x1 for w in words), max(w.bottom for w in words)),
             words=words,
@@ -149,7 +149,8 @@ def join_words(words: list[Word]) -> str:
     """A line's text. Tesseract reports each Han character as a word; between Han
     characters and CJK punctuation no space belongs (a known Tesseract habit to undo),
     unless the gap on the page is as wide as a character (a real space, as between the
-    two parts of a crosshead)."""
+    two parts of a crosshead). Callers then make punctuation full-width
+    (``patterns.cjk_punctuation``)."""
     out = ""
     prev: Word | None = None
     for w in words:
@@ -183,7 +184,7 @@ def lines_from_words(words: list[Word]) -> list[Line]:
     out = []
     for ln in lines:
         ln.sort(key=lambda w: w.x0)
-        out.append(Line(text=join_words(ln), words=ln, bbox=(
+        out.append(Line(text=P.cjk_punctuation(join_words(ln)), words=ln, bbox=(
             min(w.x0 for w in ln), min(w.top for w in ln), max(w.x1 for w in ln), max(w.bottom for w in ln))))
     out.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
     return out

@@ -25,6 +25,21 @@ def is_han(ch: str) -> bool:
     return bool(ch) and bool(HAN_RE.match(ch))
 
 
+# Tesseract's chi_sim model often gives ASCII punctuation in Chinese text (; : ? ! , ( ),
+# or 〈 for （), and a byline's ◎ as @. Chinese typesetting uses the full-width forms.
+_FULL_WIDTH = {";": "；", ":": "：", "?": "？", "!": "！", ",": "，", "(": "（", ")": "）", "〈": "（", "〉": "）"}
+_ASCII_PUNCT_IN_HAN = re.compile(
+    f"(?<=[{HAN}])\\s*([;:?!,(〈〉)])\\s*|\\s*([;:?!,(〈〉)])\\s*(?=[{HAN}])")
+_AT_BYLINE = re.compile(f"^@+\\s*(?=[{HAN}])", re.M)
+
+
+def cjk_punctuation(text: str) -> str:
+    """Full-width punctuation next to Han characters, ◎ for a leading @ before Han.
+    Digits keep theirs (3:1, 1,000) since only a mark touching a Han character changes."""
+    text = _ASCII_PUNCT_IN_HAN.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
+    return _AT_BYLINE.sub("◎", text)
+
+
 def han_ratio(text: str) -> float:
     letters = [c for c in text if not c.isspace()]
     return sum(map(is_han, letters)) / len(letters) if letters else 0.0
