@@ -163,3 +163,30 @@ def test_pair_index_forgets_replaced_text_and_is_built_for_old_archives(tmp_path
     db.conn.close()
     db = store.open_db(db_path)
     assert pair_hits(db, "黄河大桥") == 1 and db.execute("PRAGMA user_version").fetchone()[0] == 3
+
+
+def test_canned_search_filters_by_title_and_date(tmp_path):
+    import shutil
+
+    for name, title, date in (("a", "晨报", "1998-01-05"), ("b", "晚报", "1998-02-10"), ("c", "晨报", "1998-03-01")):
+        src = tmp_path / f"{name}.txt"
+        src.write_text(f"{name}标题\n\n长江大桥今天通车，市民欢迎{name}。\n", encoding="utf-8")
+        (tmp_path / f"{name}.txt.meta.json").write_text(json.dumps({"title": title, "date": date}), encoding="utf-8")
+    shutil.copy(SEED, tmp_path / "seed.txt")
+    db_path = tmp_path / "archive.db"
+    run_archive("ingest", tmp_path, "--db", db_path, "-q", check=True)
+
+    def search(**params):
+        query = urllib.parse.urlencode({"q": "长江大桥", "_shape": "array", **params})
+        proc = run_archive("serve", "--db", db_path, "--get", f"/archive/search.json?{query}", check=True)
+        return sorted(r["headline"] for r in json.loads(proc.stdout))
+
+    assert search() == ["a标题", "b标题", "c标题"]
+    assert search(title="晨报") == ["a标题", "c标题"]
+    assert search(date_from="1998-02", date_to="1998-02") == ["b标题"]
+    assert search(title="晨报", date_to="1998-01") == ["a标题"]
+    # a one-character query takes the other index through the same filters
+    proc = run_archive("serve", "--db", db_path, "--get",
+                       "/archive/search.json?" + urllib.parse.urlencode({"q": "桥", "title": "晚报", "_shape": "array"}),
+                       check=True)
+    assert [r["headline"] for r in json.loads(proc.stdout)] == ["b标题"]
