@@ -105,12 +105,13 @@ def ours(pages: list[Path], work: Path, label: str, workers: int, extra: tuple =
         text = "".join(t or "" for (t,) in con.execute(
             "select text from blocks where page_id = ? and kind not in ('photo', 'rule') order by reading_order",
             [page_id]))
-        cers.append(cer(truth_text(Path(source)), squeeze(text)))
+        if Path(source).with_suffix(".json").exists():
+            cers.append(cer(truth_text(Path(source)), squeeze(text)))
         for k, v in json.loads(timings or "{}").items():
             stages[k] = stages.get(k, 0.0) + v
     con.close()
     return {"label": label, "workers": workers, "wall": wall, "ppm": 60 * len(pages) / wall,
-            "cer": sum(cers) / len(cers), "engine_share": stages.get("engine", 0.0) / (wall * workers),
+            "cer": sum(cers) / len(cers) if cers else float("nan"), "engine_share": stages.get("engine", 0.0) / (wall * workers),
             "stages": stages, "largest_mb": mem.largest / 2**20, "total_mb": mem.total / 2**20}
 
 
