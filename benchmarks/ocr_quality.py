@@ -89,8 +89,9 @@ def picture(path: Path, blocks: list[dict], out: Path) -> None:
             n += 1
             label = f"{n}" + (f"/a{b['article']}" if b["article"] is not None else "")
             cv2.putText(img, label, (x0 + 6, y0 + 40), cv2.FONT_HERSHEY_SIMPLEX, 1.3, colour, 3)
-    scale = 1000 / img.shape[1]
-    cv2.imwrite(str(out), cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+    scale = 800 / img.shape[1]
+    cv2.imwrite(str(out), cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA),
+                [cv2.IMWRITE_JPEG_QUALITY, 70])
 
 
 def whole_page_tesseract(path: Path, dpi: int) -> str:
@@ -120,7 +121,7 @@ def rendered(pages: int, seed: int, dpis: tuple[int, ...], work: Path, pictures:
                    or s["captions_attached"] < s["captions"])
         if pictures and failing:
             pictures.mkdir(parents=True, exist_ok=True)
-            picture(path, blocks, pictures / f"{path.stem}.png")
+            picture(path, blocks, pictures / f"{path.stem}.jpg")
         capt = f"{s['captions_attached']}/{s['captions']}"
         print(f"{path.stem:14s} {truth['columns']:4d} {truth['dpi']:4d} {'heavy' if k % 3 == 2 else 'light':>5s} "
               f"{s['article_cer']:8.4f} {s['page_cer']:8.4f} {s['psm3']:8.4f} {s['kind_accuracy']:8.3f} "
