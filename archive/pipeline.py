@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from . import clean, layout, read, segment, store
+from . import patterns as P
 from .errors import ArchiveError, InputFileError
 from .executors import make_executor
 from .model import PHOTO, RULE, Block, Options, Page, PageContext, PageResult, Word
@@ -115,26 +116,28 @@ def _layout(page: Page):
 
 def choose_language(engine, image: np.ndarray, lang: str, dpi: int, blocks: list[Block] = ()) -> str:
     """One model per page: a combined chi_sim+eng model turns Chinese into Latin
-    garbage (NOTES.md), so ask the engine which script the page is in. It looks at two
-    inches of the page's largest text block first: script detection on a whole 300-dpi
-    page took 2.3 s here, on the sample 0.3 s, with the same answer."""
+    garbage (NOTES.md). Between a CJK and a Latin model, two inches of the page's
+    largest text block are read with the CJK one: a Chinese page gives mostly Han
+    characters, a Latin page mostly letters (the CJK models know Latin too). Tesseract's
+    script detection (OSD) said Latin for Chinese pages scanned at 200 dpi, even on the
+    whole page, and took 2.3 s on a whole 300-dpi page; this takes 0.3 s."""
     langs = [x for x in lang.split("+") if x]
-    if len(langs) <= 1:
-        return lang
-    script = None
+    cjk = [x for x in langs if x.startswith(("chi", "jpn", "kor"))]
+    latin = [x for x in langs if x not in cjk]
+    if not cjk or not latin:
+        return cjk[0] if cjk else lang
     text_blocks = [b for b in blocks if b.kind not in (PHOTO, RULE) and b.bbox]
     if text_blocks:
         x0, y0, x1, y1 = map(int, max(text_blocks, key=lambda b: (b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1])).bbox)
-        script = engine.detect_script(image[y0:min(y1, y0 + 2 * dpi), x0:x1], dpi=dpi)
-    if script is None:  # too little text in the sample to tell
-        script = engine.detect_script(image, dpi=dpi)
-    cjk = [x for x in langs if x.startswith(("chi", "jpn", "kor"))]
-    latin = [x for x in langs if x not in cjk]
-    if script in ("Han", "Japanese", "Korean", "Hangul") and cjk:
-        return cjk[0]
-    if script and script not in ("Han", "Japanese", "Korean", "Hangul") and latin:
+        sample = "".join(ln.text for ln in engine.recognise(image[y0:min(y1, y0 + 2 * dpi), x0:x1], cjk[0], dpi=dpi))
+        letters = [c for c in sample if c.isalpha()]
+        if len(letters) >= 10:
+            han = sum(P.is_han(c) for c in letters)
+            return cjk[0] if han >= 0.5 * len(letters) else "+".join(latin)
+    script = engine.detect_script(image, dpi=dpi)  # too little text in the sample to tell
+    if script and script not in ("Han", "Japanese", "Korean", "Hangul"):
         return "+".join(latin)
-    return cjk[0] if cjk else langs[0]
+    return cjk[0]
 
 
 PSM_BY_KIND = {"headline": 7, "subhead": 7}

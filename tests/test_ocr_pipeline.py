@@ -146,3 +146,20 @@ def test_layout_of_the_sample_pages_meets_the_targets(samples):
         assert len(articles) == len(truth["articles"]), path.name
         assert s["captions_attached"] == s["captions"], (path.name, s)
         assert s["pairwise_f1"] >= 0.95 and s["order_distance"] <= 0.05, (path.name, s)
+
+
+def test_language_is_chosen_by_what_the_page_is_written_in(tmp_path, tesseract):
+    """chi_sim+eng: a heavily degraded 200-dpi Chinese page (where Tesseract's script
+    detection says Latin) is read with chi_sim; a Chronicling America page with eng."""
+    from archive import pipeline, read, render
+    from archive.model import Options, PageContext
+    from archive.plugins import get_ocr_engine
+
+    engine = get_ocr_engine(Options())
+    chinese = render.render_set(tmp_path, ROOT / "seeds" / "000_c24c6819f75a4cba.txt", 3, seed=5, dpis=(200,),
+                                columns=(4, 5, 6, 7, 8), prefix="page")[2]  # every third page is heavy
+    english = ROOT / "raw_pages" / "chronam_sn99021999_1887030301_0003.pdf"
+    for path, dpi, want in ((chinese, 200, "chi_sim"), (english, None, "eng")):
+        page = read.read_page(PageContext(path, 1, Options(ocr="always")))
+        flat, blocks, _, ordered = pipeline._layout(page)
+        assert pipeline.choose_language(engine, flat, "chi_sim+eng", dpi or page.dpi, ordered) == want, path.name
