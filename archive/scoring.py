@@ -8,6 +8,8 @@ advertisement, blocks (paragraph/subhead), captions (text, credit), notes, and t
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -152,6 +154,23 @@ def squeeze(text: str | None) -> str:
     return "".join((text or "").split())
 
 
+def page_text(truth: dict) -> str:
+    """A rendered page's text in the truth's reading order, whitespace removed."""
+    return squeeze("".join(b["text"] for b in sorted(truth["blocks"], key=lambda b: b["order"])
+                           if b["kind"] not in NOT_TEXT))
+
+
+def word_bag_f1(reference: str, hypothesis: str) -> float:
+    """F1 of the two texts' words as multisets, punctuation stripped, case folded:
+    agreement that ignores order (a peer's ALTO against our text)."""
+    def bag(text: str) -> Counter:
+        return Counter(w.strip(".,;:!?\"'()").lower() for w in text.split() if w.strip(".,;:!?\"'()"))
+
+    a, b = bag(reference), bag(hypothesis)
+    common = sum((a & b).values())
+    return 2 * common / (sum(a.values()) + sum(b.values())) if common else 0.0
+
+
 def _overlap(a, b) -> float:
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
@@ -240,7 +259,7 @@ def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
                    for a in mine), key=lambda g: cer(want_text, g), default="")
         article_cers.append(cer(want_text, got))
 
-    page_truth = squeeze("".join(t["text"] for t in sorted(tblocks, key=lambda t: t["order"])))
+    page_truth = page_text(truth)
     return {
         "article_cer": sum(article_cers) / len(article_cers) if article_cers else 0.0,
         "page_cer": cer(page_truth, squeeze("".join(b.get("text") or "" for b in ours))),

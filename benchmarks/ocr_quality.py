@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from archive import corpora as C  # noqa: E402
 from archive import render  # noqa: E402
-from archive.scoring import NOT_TEXT, cer, score_layout, squeeze  # noqa: E402
+from archive.scoring import cer, page_text, score_layout, squeeze, word_bag_f1  # noqa: E402
 
 SEED_TEXT = ROOT / "seeds" / "000_c24c6819f75a4cba.txt"
 CHRONAM = ROOT.parent / "shared" / "data" / "chronam"
@@ -113,9 +112,7 @@ def rendered(pages: int, seed: int, dpis: tuple[int, ...], work: Path, pictures:
         truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         blocks, articles = our_page(con, path)
         s = score_layout(truth, blocks, articles)
-        page_truth = squeeze("".join(b["text"] for b in sorted(truth["blocks"], key=lambda b: b["order"])
-                                     if b["kind"] not in NOT_TEXT))
-        s["psm3"] = cer(page_truth, squeeze(whole_page_tesseract(path, truth["dpi"])))
+        s["psm3"] = cer(page_text(truth), squeeze(whole_page_tesseract(path, truth["dpi"])))
         rows.append(s)
         failing = (s["article_cer"] > 0.05 or s["order_distance"] > 0.05 or s["pairwise_f1"] < 0.95
                    or s["captions_attached"] < s["captions"])
@@ -137,15 +134,6 @@ def rendered(pages: int, seed: int, dpis: tuple[int, ...], work: Path, pictures:
           f"{mean('psm3'):8.4f} {mean('kind_accuracy'):8.3f} {capt:>8s} {mean('pairwise_f1'):8.3f} "
           f"{mean('order_distance'):8.3f}")
     print(f"wall {wall:.0f} s for {n} pages with 2 workers: {wall / n:.1f} s/page")
-
-
-def word_bag_f1(a: str, b: str) -> float:
-    ca, cb = Counter(a.lower().split()), Counter(b.lower().split())
-    common = sum((ca & cb).values())
-    if not common:
-        return 0.0
-    p, r = common / sum(cb.values()), common / sum(ca.values())
-    return 2 * p * r / (p + r)
 
 
 def chronam(k: int, work: Path) -> None:

@@ -38,16 +38,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive import render  # noqa: E402
-from archive.scoring import cer, squeeze  # noqa: E402
+from archive.scoring import cer, page_text, squeeze  # noqa: E402
 
 SEED_TEXT = ROOT / "seeds" / "000_c24c6819f75a4cba.txt"
-NOT_TEXT = {"photo", "rule"}
 
 
 def truth_text(path: Path) -> str:
-    truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    return squeeze("".join(b["text"] for b in sorted(truth["blocks"], key=lambda b: b["order"])
-                           if b["kind"] not in NOT_TEXT))
+    return page_text(json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
 
 
 class PeakMemory:

@@ -1,12 +1,11 @@
 """A Chronicling America PDF (150-ppi scan with an ABBYY text layer): the text layer is
 read whole and agrees with the ABBYY ALTO published beside it (issue 4, must-have 4)."""
 
-from collections import Counter
-
 import pytest
 
 from archive import corpora, pipeline, read
 from archive.model import Options, PageContext
+from archive.scoring import word_bag_f1
 
 from .conftest import ROOT
 
@@ -19,15 +18,6 @@ PAGES = [
     (CHRONAM / "batch_dlc_manyyears_ver01/data/sn83045462/00280654139/1859022101/0007.pdf",
      CHRONAM / "batch_dlc_manyyears_ver01/data/sn83045462/00280654139/1859022101/0007.xml"),
 ]
-
-
-def words_of(text: str) -> Counter:
-    return Counter(w.strip(".,;:!?\"'()").lower() for w in text.split() if w.strip(".,;:!?\"'()"))
-
-
-def bag_f1(a: Counter, b: Counter) -> float:
-    common = sum((a & b).values())
-    return 2 * common / (sum(a.values()) + sum(b.values())) if common else 0.0
 
 
 @pytest.fixture(scope="module", params=PAGES, ids=lambda p: p[0].parent.name + "/" + p[0].name)
@@ -53,8 +43,8 @@ def test_text_layer_agrees_with_the_abbyy_alto(page):
     PDF, ALTO, result = page
     if not ALTO.exists():
         pytest.skip("needs ../shared/data/chronam")
-    alto = words_of(" ".join(b.text for b in corpora.alto_blocks(ALTO)))
+    alto = " ".join(b.text for b in corpora.alto_blocks(ALTO))
     layer = read.read_page(PageContext(PDF, 1, Options(lang="eng", ocr="auto"))).words
-    raw = bag_f1(alto, words_of(" ".join(w.text for w in layer)))
-    ours = bag_f1(alto, words_of(" ".join(b.text for b in result.page.blocks if b.text)))
+    raw = word_bag_f1(alto, " ".join(w.text for w in layer))
+    ours = word_bag_f1(alto, " ".join(b.text for b in result.page.blocks if b.text))
     assert raw > 0.85 and ours >= raw - 0.01, (raw, ours)
