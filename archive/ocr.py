@@ -82,7 +82,7 @@ class TesseractEngine(OcrEngine):
         read. Tesseract reads a text file listing images as pages of one document and
         numbers its rows by page."""
         if len(images) <= 1:
-            return [self.recognise(im, lang, dpi=dpi, psm=psm) for im in images]
+            return super().recognise_many(images, lang, dpi=dpi, psm=psm)
         import cv2
 
         with tempfile.TemporaryDirectory(prefix="archive-ocr-") as tmp:
