@@ -180,7 +180,65 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = ()) -> lis
     for b in blocks:
         heights = sorted(s[3] - s[1] for s in b)
         out.append(Block(TEXT, bbox=union_bbox(b), font_size=float(heights[len(heights) // 2])))
-    return merge_touching(out, [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]])
+    merged = merge_touching(out, [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]])
+    return [piece for b in merged for piece in split_at_gutters(b, ink, ch)]
+
+
+def split_at_gutters(block: Block, ink: np.ndarray, ch: float) -> list[Block]:
+    """A body-text block that holds a column gutter, split along it.
+
+    One line that spans two columns (a byline wider than a narrow column, a line of a
+    table) joins the columns under it into one block, and OCR then reads across them
+    line by line. A gutter is a strip at least 0.8 of a character wide that the block's
+    ink crosses for no more than two lines' height; the crossing lines become a block
+    of their own and the two sides are split again, as a block can hold several.
+    Gutters are wider than the white strips a justified Han grid lines up between its
+    characters (a column of punctuation leaves one half a character wide)."""
+    x0, y0, x1, y1 = map(int, block.bbox)
+    if block.font_size > 1.3 * ch or y1 - y0 < 6 * ch or x1 - x0 < 4 * ch:
+        return [block]
+    crop = ink[y0:y1 + 1, x0:x1 + 1] > 0
+    sparse = crop.sum(axis=0) <= 2.5 * ch
+    edge = int(3 * ch)  # a gutter has a column of text on each side
+    sparse[:edge] = sparse[-edge:] = False
+    runs = np.flatnonzero(np.diff(np.r_[0, sparse.astype(np.int8), 0]))
+    wide = [(a, b) for a, b in zip(runs[::2], runs[1::2]) if b - a >= 0.8 * ch]
+    if not wide:
+        return [block]
+    g0, g1 = max(wide, key=lambda r: r[1] - r[0])
+    rows = crop.any(axis=1)
+    # The lines that cross: ink in the middle half of the gutter, in runs of rows as
+    # tall as a glyph (the edges catch the columns' overhanging punctuation and specks).
+    q = (g1 - g0) // 4
+    crossed = crop[:, g0 + q:g1 - q].any(axis=1).astype(np.int8)
+    edges = np.flatnonzero(np.diff(np.r_[0, crossed, 0]))
+    bridge = np.concatenate([np.arange(a, b) for a, b in zip(edges[::2], edges[1::2]) if b - a >= 0.3 * ch]
+                            or [np.zeros(0, dtype=int)])
+    pieces = []
+    top, bottom = 0, crop.shape[0]
+    if bridge.size:
+        if bridge[-1] < crop.shape[0] / 2:  # crossing lines at the top: cut under them
+            cut = bridge[-1] + int(np.argmin(rows[bridge[-1]:]) if not rows[bridge[-1]:].all() else 0)
+            pieces.append((0, 0, crop.shape[1], cut))
+            top = cut
+        elif bridge[0] > crop.shape[0] / 2:  # at the foot: cut over them
+            above = rows[:bridge[0]][::-1]
+            cut = bridge[0] - (int(np.argmin(above)) if not above.all() else 0)
+            pieces.append((0, cut, crop.shape[1], crop.shape[0]))
+            bottom = cut
+        else:
+            return [block]  # crossed in the middle: a table or a figure, not columns
+    pieces += [(0, top, g0, bottom), (g1, top, crop.shape[1], bottom)]
+    out = []
+    for px0, py0, px1, py1 in pieces:
+        sub = crop[py0:py1, px0:px1]
+        ys, xs = np.nonzero(sub.any(axis=1))[0], np.nonzero(sub.any(axis=0))[0]
+        if ys.size == 0:
+            continue
+        piece = Block(TEXT, bbox=(float(x0 + px0 + xs[0]), float(y0 + py0 + ys[0]),
+                                  float(x0 + px0 + xs[-1]), float(y0 + py0 + ys[-1])), font_size=block.font_size)
+        out.extend(split_at_gutters(piece, ink, ch) if (px0, py0) != (0, 0) or px1 < crop.shape[1] else [piece])
+    return out
 
 
 def merge_touching(blocks: list[Block], walls=()) -> list[Block]:
@@ -300,12 +358,14 @@ def classify_blocks(blocks: list[Block], page_h: float) -> float:
 
 
 def _caption_of(b: Block, photo: Block, body: float) -> bool:
-    """Directly under (or over) a photo, no wider than it, and a few lines at most."""
+    """Directly under a photo (or over it, in smaller type than the body: a column's
+    text often ends just over a photo set into it), no wider than it, and a few lines
+    at most."""
     bx0, by0, bx1, by1 = b.bbox
     px0, py0, px1, py1 = photo.bbox
     inside_x = bx0 >= px0 - body and bx1 <= px1 + body
     below = 0 <= by0 - py1 < 1.5 * body
-    above = 0 <= py0 - by1 < 1.5 * body
+    above = 0 <= py0 - by1 < 1.5 * body and b.font_size < 0.92 * body
     return inside_x and (below or above) and (by1 - by0) < 5 * body
 
 

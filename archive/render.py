@@ -1,10 +1,14 @@
 """A page renderer: Chinese newspaper pages with exact ground truth, degraded like a scan.
 
 Real Chinese pages with ground truth are scarce, so tests and benchmarks render their
-own: justified columns, a headline spanning its article's columns, a byline, crossheads,
-a photo with its caption, column rules, a running head; then skew, blur, noise, yellowed
-paper and JPEG. Beside each image goes a JSON with every block's kind, box (in the
-degraded image's pixels), text, article and reading order.
+own. A page holds one to four articles in one of the arrangements papers use (side by
+side, a lead article above a rule with others below, a full-height article beside two
+stacked ones), each with a headline across its columns, a byline, justified body with
+crossheads, a photo one or two columns wide at its top, middle or foot with the caption
+under it, and "（下转第N版）" when its text does not fit; column and article rules, a
+running head; then skew, blur, noise, yellowed paper and JPEG. Beside each image goes a
+JSON with every block's kind, box (in the degraded image's pixels), text, article and
+reading order.
 
     python -m archive.render --out raw_pages --pages 3 --seed 1 --source seeds/000_c24c6819f75a4cba.txt
 """
@@ -106,7 +110,8 @@ class _Typesetter:
 
 def render_page(articles: list[SourceArticle], *, columns: int = 5, dpi: int = 300,
                 seed: int = 0, degrade: str = "light") -> tuple[Image.Image, dict]:
-    """Typeset ``articles`` on one page. Returns (degraded image, ground truth)."""
+    """Typeset as many of ``articles`` as the seeded arrangement has room for on one
+    page (see ``_plan``). Returns (degraded image, ground truth)."""
     rng = random.Random(seed)
     W, H = int(8.27 * dpi), int(11.69 * dpi)
     img = Image.new("L", (W, H), 255)
@@ -115,7 +120,7 @@ def render_page(articles: list[SourceArticle], *, columns: int = 5, dpi: int = 3
     truth = Truth()
     margin, gutter = int(0.45 * dpi), int(ts.em * 1.6)
     colw = (W - 2 * margin - (columns - 1) * gutter) / columns
-    colx = [margin + i * (colw + gutter) for i in range(columns)]
+    grid = _Grid([margin + i * (colw + gutter) for i in range(columns)], colw, gutter)
 
     # Running head and its rule: page furniture.
     head_font = font(SERIF, int(8 * ts.pt))
@@ -124,92 +129,155 @@ def render_page(articles: list[SourceArticle], *, columns: int = 5, dpi: int = 3
     truth.add("furniture", rh, (margin, margin - 2 * ts.em, margin + head_font.getlength(rh), margin - 2 * ts.em + head_font.size * 1.15), None)
     draw.rectangle((margin, margin - int(0.4 * ts.em), W - margin, margin - int(0.4 * ts.em) + 3), fill=0)
 
-    # Split the columns between up to two articles; the second is set beside the first.
-    chosen = articles[:2] if len(articles) >= 2 else articles
-    spans = [(0, columns)] if len(chosen) == 1 else [(0, columns - 2), (columns - 2, columns)]
-    for ai, (art, (c0, c1)) in enumerate(zip(chosen, spans)):
-        if ai > 0:  # a column rule between the two articles
-            x = colx[c0] - gutter / 2
-            draw.rectangle((x - 1, margin, x + 1, H - margin), fill=0)
-        x0, x1 = colx[c0], colx[c1 - 1] + colw
-        y = margin + ts.em
-        hsize = int((22 if c1 - c0 >= 3 else 17) * ts.pt)
-        hfont = font(SANS_BOLD, hsize)
-        for hl in ts.lines(art.headline, x1 - x0, hfont):
-            tw = sum(hfont.getlength(c) for c in hl)
-            box = ts.line(hl, x0 + (x1 - x0 - tw) / 2, y, tw, hfont, justify=False)
-            truth.add("headline", hl, box, ai)
-            y += int(hsize * 1.3)
-        y += ts.em // 2
-        if art.byline:
-            bfont = font(SERIF, int(9 * ts.pt))
-            box = ts.line(art.byline, x0, y, x1 - x0, bfont, justify=False)
-            truth.add("byline", art.byline, box, ai)
-            y += int(bfont.size * 1.8)
-        # Photo: in a multi-column article, two columns wide, a third of the way down.
-        photo = None
-        if art.caption and c1 - c0 >= 3:
-            pc = rng.randrange(c0, c1 - 1)
-            py0 = int(y + rng.uniform(0.25, 0.4) * (H - margin - y))
-            py1 = py0 + int(colw * 1.2)
-            px0, px1 = colx[pc], colx[pc + 1] + colw
-            _draw_photo(img, (px0, py0, px1, py1), rng)
-            truth.add("photo", "", (px0, py0, px1, py1), ai)
-            cfont = font(SERIF, int(8 * ts.pt))
-            cy = py1 + ts.em // 3
-            caption_lines = ts.lines(art.caption, px1 - px0, cfont)
-            cboxes = []
-            for cl in caption_lines:
-                cboxes.append(ts.line(cl, px0, cy, px1 - px0, cfont, justify=False))
-                cy += int(cfont.size * 1.4)
-            truth.add("caption", art.caption, _union(cboxes), ai)
-            photo = (pc, pc + 1, py0, cy + ts.em // 2)
-        # Body, column by column, skipping the photo's slot.
-        top = y
-        col, cy = c0, top
-        bottom = H - margin
-        for kind, text in art.paragraphs:
-            fnt = font(SANS_BOLD, int(10 * ts.pt)) if kind == "subhead" else ts.body
-            indent = 0 if kind == "subhead" else 2
-            lines = ts.lines(text, colw, fnt, indent=indent)
-            boxes = []
-            for li, ln in enumerate(lines):
-                if photo and photo[0] <= col <= photo[1] and photo[2] - ts.lead < cy < photo[3]:
-                    cy = photo[3]
-                if cy + ts.lead > bottom:
-                    if boxes:
-                        truth.add(kind, "".join(lines[:li][-len(boxes):]), _union(boxes), ai, continues=True)
-                        boxes = []
-                    col += 1
-                    cy = top
-                    if col >= c1:
-                        break
-                    if photo and photo[0] <= col <= photo[1] and photo[2] - ts.lead < cy < photo[3]:
-                        cy = photo[3]
-                first = li == 0
-                if kind == "subhead":
-                    tw = sum(fnt.getlength(c) for c in ln)
-                    box = ts.line(ln, colx[col] + (colw - tw) / 2, cy, tw, fnt, justify=False)
-                else:
-                    last = li == len(lines) - 1
-                    box = ts.line(ln, colx[col], cy, colw, fnt, justify=not last,
-                                  indent_px=2 * fnt.size if first else 0)
-                boxes.append(box)
-                cy += ts.lead
-            if col >= c1:
-                break
-            if boxes:
-                n = len(boxes)
-                truth.add(kind, "".join(lines[-n:]) if n < len(lines) else text, _union(boxes), ai)
-            if kind == "subhead":
-                cy += ts.lead // 3
-        # Text that did not fit is simply not on this page: truth holds what is printed.
+    top, bottom = margin + ts.em, H - margin
+    slots = _plan(rng, columns, len(articles), top, bottom)
+    chosen = articles[: len(slots)]
+    for ai, (art, (c0, c1, y0, y1)) in enumerate(zip(chosen, slots)):
+        if c0 > 0:  # a column rule between articles set side by side
+            x = grid.x[c0] - gutter / 2
+            draw.rectangle((x - 1, y0 if y0 > top else margin, x + 1, y1), fill=0)
+        if y0 > top:  # a rule across the columns of an article set below another
+            draw.rectangle((grid.x[c0], y0 - 1, grid.right(c1 - 1), y0 + 1), fill=0)
+        _set_article(ts, img, truth, art, ai, grid, c0, c1,
+                     y0 + (ts.em if y0 > top else 0), y1 - (ts.em if y1 < bottom else 0), rng)
 
     page_truth = {"width": W, "height": H, "dpi": dpi, "columns": columns,
                   "articles": [{"headline": a.headline, "byline": a.byline} for a in chosen],
                   "blocks": truth.blocks}
     out, page_truth = _degrade(img, page_truth, rng, degrade)
     return out, page_truth
+
+
+@dataclass
+class _Grid:
+    x: list[float]  # each column's left edge
+    w: float
+    gutter: float
+
+    def right(self, col: int) -> float:
+        return self.x[col] + self.w
+
+
+def _plan(rng: random.Random, columns: int, n: int, top: float, bottom: float) -> list[tuple[int, int, float, float]]:
+    """Slots (first column, end column, top, bottom) for up to ``n`` articles, in
+    reading order, in one of the arrangements newspapers use: side by side under one
+    top; a lead article across the page above a rule with one or two below it; a
+    full-height article beside two stacked ones."""
+    if n <= 1:
+        return [(0, columns, top, bottom)]
+    split = top + rng.uniform(0.42, 0.58) * (bottom - top)
+    narrow = rng.choice([2, 2, 3]) if columns >= 6 else 2
+    shape = rng.choice(["side", "band", "stack"])
+    if shape == "side":
+        cuts = sorted(rng.sample(range(2, columns - 1), k=max(1, min(n - 1, 2, columns - 3))))
+        edges = [0, *cuts, columns]
+        return [(a, b, top, bottom) for a, b in zip(edges, edges[1:])]
+    if shape == "band":
+        below = ([(0, columns, split, bottom)] if n == 2 else
+                 [(0, columns - narrow, split, bottom), (columns - narrow, columns, split, bottom)])
+        return [(0, columns, top, split), *below]
+    right = [(columns - narrow, columns, top, split), (columns - narrow, columns, split, bottom)]
+    return [(0, columns - narrow, top, bottom), *right[: n - 1]]
+
+
+def _set_article(ts: _Typesetter, img: Image.Image, truth: Truth, art: SourceArticle, ai: int,
+                 grid: _Grid, c0: int, c1: int, top: float, bottom: float, rng: random.Random) -> None:
+    """One article in columns c0..c1-1 between ``top`` and ``bottom``: headline, byline,
+    photo and caption, body down each column; a continuation line when it does not fit."""
+    x0, x1 = grid.x[c0], grid.right(c1 - 1)
+    span = c1 - c0
+    y = top
+    hsize = int((22 if span >= 3 else 17 if span == 2 else 15) * ts.pt)
+    hfont = font(SANS_BOLD, hsize)
+    for hl in ts.lines(art.headline, x1 - x0, hfont):
+        tw = sum(hfont.getlength(c) for c in hl)
+        box = ts.line(hl, x0 + (x1 - x0 - tw) / 2, y, tw, hfont, justify=False)
+        truth.add("headline", hl, box, ai)
+        y += int(hsize * 1.3)
+    y += ts.em // 2
+    if art.byline:
+        bfont = font(SERIF, int(9 * ts.pt))
+        for bl in ts.lines(art.byline, x1 - x0, bfont):
+            box = ts.line(bl, x0, y, x1 - x0, bfont, justify=False)
+            truth.add("byline", bl, box, ai)
+            y += int(bfont.size * 1.8)
+    photo = _place_photo(ts, img, truth, art, ai, grid, c0, c1, y, bottom, rng) if art.caption else None
+
+    col, cy = c0, y
+    lines_left = True
+    for kind, text in art.paragraphs:
+        fnt = font(SANS_BOLD, int(10 * ts.pt)) if kind == "subhead" else ts.body
+        lines = ts.lines(text, grid.w, fnt, indent=0 if kind == "subhead" else 2)
+        boxes = []
+        for li, ln in enumerate(lines):
+            # The last column keeps its last line free for a continuation line.
+            floor = bottom - (ts.lead if col == c1 - 1 else 0)
+            if photo and photo[0] <= col < photo[1] and photo[2] - ts.lead < cy < photo[3]:
+                cy = photo[3]
+            if cy + ts.lead > floor:
+                if boxes:
+                    truth.add(kind, "".join(lines[:li][-len(boxes):]), _union(boxes), ai, continues=True)
+                    boxes = []
+                col, cy = col + 1, y
+                if col >= c1:
+                    break
+                if photo and photo[0] <= col < photo[1] and photo[2] - ts.lead < cy < photo[3]:
+                    cy = photo[3]
+            if kind == "subhead":
+                tw = sum(fnt.getlength(c) for c in ln)
+                box = ts.line(ln, grid.x[col] + (grid.w - tw) / 2, cy, tw, fnt, justify=False)
+            else:
+                box = ts.line(ln, grid.x[col], cy, grid.w, fnt, justify=li < len(lines) - 1,
+                              indent_px=2 * fnt.size if li == 0 else 0)
+            boxes.append(box)
+            cy += ts.lead
+        if col >= c1:
+            break
+        if boxes:
+            n = len(boxes)
+            truth.add(kind, "".join(lines[-n:]) if n < len(lines) else text, _union(boxes), ai)
+        if kind == "subhead":
+            cy += ts.lead // 3
+    else:
+        lines_left = False
+    if lines_left:
+        # What did not fit is "continued on page N", as papers print it; truth holds
+        # what is printed.
+        page = rng.randint(2, 16)
+        note = f"（下转第{'一二三四五六七八九十'[page - 1] if page <= 10 else page}版）"
+        nfont = font(SERIF, int(9 * ts.pt))
+        tw = sum(nfont.getlength(c) for c in note)
+        box = ts.line(note, grid.right(c1 - 1) - tw, bottom - ts.lead, tw, nfont, justify=False)
+        truth.add("note", note, box, ai)
+
+
+def _place_photo(ts: _Typesetter, img: Image.Image, truth: Truth, art: SourceArticle, ai: int,
+                 grid: _Grid, c0: int, c1: int, top: float, bottom: float, rng: random.Random):
+    """A photo one or two columns wide at the top, middle or foot of the article, its
+    caption under it. Returns the slot it takes (first column, end column, top, bottom)
+    or None when the article has no room for it."""
+    wide = 2 if c1 - c0 >= 3 else 1
+    pc = rng.randrange(c0, c1 - wide + 1)
+    px0, px1 = grid.x[pc], grid.right(pc + wide - 1)
+    ph = int((px1 - px0) * rng.uniform(0.55, 0.75))
+    cfont = font(SERIF, int(8 * ts.pt))
+    caption_lines = ts.lines(art.caption, px1 - px0, cfont)
+    cap_h = len(caption_lines) * int(cfont.size * 1.4) + ts.em // 3
+    room = bottom - top - ph - cap_h - ts.lead
+    if room < 4 * ts.lead:
+        return None
+    where = rng.choice(["top", "middle", "foot"])
+    py0 = int(top + {"top": 0.0, "middle": rng.uniform(0.25, 0.6), "foot": 1.0}[where] * room)
+    py1 = py0 + ph
+    _draw_photo(img, (px0, py0, px1, py1), rng)
+    truth.add("photo", "", (px0, py0, px1, py1), ai)
+    cy = py1 + ts.em // 3
+    cboxes = []
+    for cl in caption_lines:
+        cboxes.append(ts.line(cl, px0, cy, px1 - px0, cfont, justify=False))
+        cy += int(cfont.size * 1.4)
+    truth.add("caption", art.caption, _union(cboxes), ai)
+    return (pc, pc + wide, py0, cy + ts.em // 2)
 
 
 def _union(boxes):
@@ -270,7 +338,7 @@ def render_set(out: Path, source: Path, n: int, *, seed: int = 1, dpis=(300,), c
     paths = []
     for k in range(n):
         rng = random.Random(seed * 1000 + k)
-        picked = rng.sample(arts, k=min(2, len(arts)))
+        picked = rng.sample(arts, k=min(rng.choice([1, 2, 3, 3, 4]), len(arts)))
         ncols = rng.choice(list(columns))
         dpi = rng.choice(list(dpis)) if len(dpis) > 1 else dpis[0]
         img, truth = render_page(picked, columns=ncols, dpi=dpi,

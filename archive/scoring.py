@@ -187,7 +187,7 @@ def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
     text holds its text best. Returns:
 
     - ``article_cer``: mean CER of each truth article's headline, byline and body in
-      reading order against the article of ours holding most of it;
+      reading order (captions and notes such as continuation lines are kept apart) against the article of ours holding most of it;
     - ``page_cer``: CER of all the page's text in our reading order;
     - ``kind_accuracy``: truth blocks whose best-overlapping block of ours has their kind;
     - ``captions_attached``: truth captions that ended in the right article;
@@ -253,7 +253,7 @@ def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
     article_cers = []
     for t_art in sorted({t["article"] for t in tblocks if t["article"] is not None}):
         want_text = squeeze("".join(t["text"] for t in sorted(tblocks, key=lambda t: t["order"])
-                                    if t["article"] == t_art and t["kind"] != "caption"))
+                                    if t["article"] == t_art and t["kind"] not in ("caption", "note")))
         mine = [a for a, t in to_truth.items() if t == t_art and a in by_id]
         got = min((squeeze("".join(by_id[a].get(k) or "" for k in ("kicker", "headline", "byline", "body")))
                    for a in mine), key=lambda g: cer(want_text, g), default="")
