@@ -20,6 +20,14 @@ EXECUTORS = ("processes", "dask")
 CONNECT_TIMEOUT = "10s"  # a scheduler that does not answer by then is reported, not waited for
 
 
+def one_thread() -> None:
+    """A pool worker's OpenCV runs on one thread, as its Tesseract does: the pool is
+    the parallelism, and threads on top of it only fight over the same cores."""
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
 class Inline:
     """Runs each page when it is submitted: one worker, no pickling, easiest to debug."""
 
@@ -39,7 +47,8 @@ class Processes:
 
     def __init__(self, workers: int):
         self.workers = workers
-        self._pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        self._pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=one_thread)
 
     def submit(self, fn, arg):
         return self._pool.submit(fn, arg)
@@ -71,6 +80,7 @@ class Dask:
             raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {e}") from e
         self.workers = max(1, sum(w.get("nthreads", 1) for w in
                                   self._client.scheduler_info()["workers"].values()))
+        self._client.run(one_thread)
 
     def submit(self, fn, arg):
         # pure=False: two pages with equal contexts are still two tasks

@@ -90,6 +90,7 @@ def analyse_image(page: Page, options: Options, clock: _Clock | None = None) -> 
             engine.check_languages(lang)
             page.ocr_engine = f"{engine.name} {engine.version()} ({lang})"
             _ocr_blocks(engine, flat, ordered, lang, page.dpi, clock)
+    layout.reconsider_kinds(ordered)
     heavy = layout.weigh_lines(flat, ordered)
     units = []
     for b in ordered:
@@ -140,30 +141,24 @@ def choose_language(engine, image: np.ndarray, lang: str, dpi: int, blocks: list
     return cjk[0]
 
 
-PSM_BY_KIND = {"headline": 7, "subhead": 7}
-
-
 def _ocr_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: int, clock: _Clock) -> None:
-    """Each block cropped and read with the page segmentation mode its kind needs; the
-    crops of one mode go to the engine together."""
-    jobs: dict[int, list[tuple[Block, tuple[int, int], np.ndarray]]] = {}
+    """Each block cropped, and all of a page's crops read in one engine call, as uniform
+    blocks of text (psm 6). Headlines read as single lines (psm 7) came out the same
+    (18 errors in 279 characters either way, on 20 rendered pages), and a second call
+    cost a process start and a model load per page."""
+    group: list[tuple[Block, tuple[int, int], np.ndarray]] = []
     for b in blocks:
         x0, y0, x1, y1 = b.bbox
         pad = 6
         X0, Y0 = max(0, int(x0) - pad), max(0, int(y0) - pad)
         X1, Y1 = min(image.shape[1], int(x1) + pad), min(image.shape[0], int(y1) + pad)
         crop = image[Y0:Y1, X0:X1]
-        if crop.size == 0:
-            continue
-        psm = PSM_BY_KIND.get(b.kind, 6)
-        if psm == 7 and (y1 - y0) > 1.8 * (b.font_size or (y1 - y0)):
-            psm = 6  # a headline set on two lines
-        jobs.setdefault(psm, []).append((b, (X0, Y0), crop))
-    for psm, group in jobs.items():
-        with clock("engine"):
-            results = engine.recognise_many([crop for _, _, crop in group], lang, dpi=dpi, psm=psm)
-        for (b, offset, _), lines in zip(group, results):
-            _place(b, lines, offset)
+        if crop.size:
+            group.append((b, (X0, Y0), crop))
+    with clock("engine"):
+        results = engine.recognise_many([crop for _, _, crop in group], lang, dpi=dpi, psm=6)
+    for (b, offset, _), lines in zip(group, results):
+        _place(b, lines, offset)
 
 
 def _place(b: Block, lines, offset: tuple[int, int]) -> None:
