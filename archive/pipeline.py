@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import cv2
 import numpy as np
 
 from . import clean, layout, read, segment, store
@@ -85,11 +86,8 @@ def analyse_image(page: Page, options: Options, clock: _Clock | None = None) -> 
     else:
         engine = _engine(options)
         with clock("ocr"):
-            with clock("engine"):
-                lang = choose_language(engine, flat, options.lang, page.dpi, ordered)
-            engine.check_languages(lang)
+            lang = read_blocks(engine, flat, ordered, options.lang, page.dpi, clock, scale=ocr_scale(body))
             page.ocr_engine = f"{engine.name} {engine.version()} ({lang})"
-            _ocr_blocks(engine, flat, ordered, lang, page.dpi, clock)
     layout.reconsider_kinds(ordered)
     heavy = layout.weigh_lines(flat, ordered)
     units = []
@@ -115,6 +113,44 @@ def _layout(page: Page):
     return flat, blocks, body, layout.reading_order(blocks)
 
 
+# The language the last page this process read turned out to be in, by --lang: the
+# pages of a batch are mostly in one language, so the next one is first read in it.
+_last_script: dict[str, str] = {}
+
+
+def read_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: int, clock: _Clock,
+                scale: float = 1.0) -> str:
+    """OCR every block with the one model chosen for the page, and return that model.
+
+    Given a CJK and a Latin model (chi_sim+eng), the page is read with the CJK one
+    straight away and its largest block decides, by the Han share of its letters; a
+    Latin page is then read again with the Latin model. A batch of Chinese pages so pays
+    nothing for the choice (sampling first cost 0.3 s a page). After a Latin page the
+    process samples first instead (``choose_language``), so that a batch of Latin pages
+    is not read twice."""
+    cjk, latin = _split_languages(lang)
+    if cjk and latin and _last_script.get(lang) != "latin":
+        engine.check_languages(cjk[0])
+        _ocr_blocks(engine, image, blocks, cjk[0], dpi, clock, scale)
+        big = _largest_text_block(blocks)
+        script = _script_of(big.text if big else "")
+        if script is None:
+            with clock("engine"):
+                script = _osd_script(engine, image, dpi)
+        chosen = "+".join(latin) if script == "latin" else cjk[0]
+        if chosen != cjk[0]:
+            engine.check_languages(chosen)
+            _ocr_blocks(engine, image, blocks, chosen, dpi, clock, scale)
+    else:
+        with clock("engine"):
+            chosen = choose_language(engine, image, lang, dpi, blocks)
+        engine.check_languages(chosen)
+        _ocr_blocks(engine, image, blocks, chosen, dpi, clock, scale)
+    if cjk and latin:
+        _last_script[lang] = "cjk" if chosen == cjk[0] else "latin"
+    return chosen
+
+
 def choose_language(engine, image: np.ndarray, lang: str, dpi: int, blocks: list[Block] = ()) -> str:
     """One model per page: a combined chi_sim+eng model turns Chinese into Latin
     garbage (NOTES.md). Between a CJK and a Latin model, two inches of the page's
@@ -122,30 +158,66 @@ def choose_language(engine, image: np.ndarray, lang: str, dpi: int, blocks: list
     characters, a Latin page mostly letters (the CJK models know Latin too). Tesseract's
     script detection (OSD) said Latin for Chinese pages scanned at 200 dpi, even on the
     whole page, and took 2.3 s on a whole 300-dpi page; this takes 0.3 s."""
-    langs = [x for x in lang.split("+") if x]
-    cjk = [x for x in langs if x.startswith(("chi", "jpn", "kor"))]
-    latin = [x for x in langs if x not in cjk]
+    cjk, latin = _split_languages(lang)
     if not cjk or not latin:
         return cjk[0] if cjk else lang
-    text_blocks = [b for b in blocks if b.kind not in (PHOTO, RULE) and b.bbox]
-    if text_blocks:
-        x0, y0, x1, y1 = map(int, max(text_blocks, key=lambda b: (b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1])).bbox)
+    big = _largest_text_block(blocks)
+    script = None
+    if big is not None:
+        x0, y0, x1, y1 = map(int, big.bbox)
         sample = "".join(ln.text for ln in engine.recognise(image[y0:min(y1, y0 + 2 * dpi), x0:x1], cjk[0], dpi=dpi))
-        letters = [c for c in sample if c.isalpha()]
-        if len(letters) >= 10:
-            han = sum(P.is_han(c) for c in letters)
-            return cjk[0] if han >= 0.5 * len(letters) else "+".join(latin)
-    script = engine.detect_script(image, dpi=dpi)  # too little text in the sample to tell
-    if script and script not in ("Han", "Japanese", "Korean", "Hangul"):
-        return "+".join(latin)
-    return cjk[0]
+        script = _script_of(sample)
+    if script is None:  # too little text in the sample to tell
+        script = _osd_script(engine, image, dpi)
+    return "+".join(latin) if script == "latin" else cjk[0]
 
 
-def _ocr_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: int, clock: _Clock) -> None:
-    """Each block cropped, and all of a page's crops read in one engine call, as uniform
-    blocks of text (psm 6). Headlines read as single lines (psm 7) came out the same
-    (18 errors in 279 characters either way, on 20 rendered pages), and a second call
-    cost a process start and a model load per page."""
+def _split_languages(lang: str) -> tuple[list[str], list[str]]:
+    langs = [x for x in lang.split("+") if x]
+    cjk = [x for x in langs if x.startswith(("chi", "jpn", "kor"))]
+    return cjk, [x for x in langs if x not in cjk]
+
+
+def _largest_text_block(blocks: list[Block]) -> Block | None:
+    text_blocks = [b for b in blocks if b.kind not in (PHOTO, RULE) and b.bbox]
+    return max(text_blocks, key=lambda b: (b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1]), default=None)
+
+
+def _script_of(text: str) -> str | None:
+    """'han' or 'latin' by the Han share of the letters read with a CJK model; None
+    below ten letters."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 10:
+        return None
+    return "han" if sum(P.is_han(c) for c in letters) >= 0.5 * len(letters) else "latin"
+
+
+def _osd_script(engine, image: np.ndarray, dpi: int) -> str | None:
+    script = engine.detect_script(image, dpi=dpi)
+    if not script:
+        return None
+    return "han" if script in ("Han", "Japanese", "Korean", "Hangul") else "latin"
+
+
+# Tesseract reads glyphs best at 20 to 30 pixels tall (its documentation asks for an
+# x-height of at least 20); a 150-ppi scan of 6-point type gives 9.
+MIN_GLYPH_PX = 24.0
+
+
+def ocr_scale(body: float) -> float:
+    """How much to enlarge crops before OCR so that body glyphs are about MIN_GLYPH_PX
+    tall: 1 for text that is large enough, at most 3."""
+    if not body or body >= MIN_GLYPH_PX:
+        return 1.0
+    return min(3.0, MIN_GLYPH_PX / body)
+
+
+def _ocr_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: int, clock: _Clock,
+                scale: float = 1.0) -> None:
+    """Each block cropped (enlarged by ``scale``), and all of a page's crops read in one
+    engine call, as uniform blocks of text (psm 6). Headlines read as single lines
+    (psm 7) came out the same (18 errors in 279 characters either way, on 20 rendered
+    pages), and a second call cost a process start and a model load per page."""
     group: list[tuple[Block, tuple[int, int], np.ndarray]] = []
     for b in blocks:
         x0, y0, x1, y1 = b.bbox
@@ -154,20 +226,23 @@ def _ocr_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: 
         X1, Y1 = min(image.shape[1], int(x1) + pad), min(image.shape[0], int(y1) + pad)
         crop = image[Y0:Y1, X0:X1]
         if crop.size:
+            if scale != 1.0:
+                crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
             group.append((b, (X0, Y0), crop))
     with clock("engine"):
-        results = engine.recognise_many([crop for _, _, crop in group], lang, dpi=dpi, psm=6)
+        results = engine.recognise_many([crop for _, _, crop in group], lang, dpi=int(dpi * scale), psm=6)
     for (b, offset, _), lines in zip(group, results):
-        _place(b, lines, offset)
+        _place(b, lines, offset, scale)
 
 
-def _place(b: Block, lines, offset: tuple[int, int]) -> None:
+def _place(b: Block, lines, offset: tuple[int, int], scale: float = 1.0) -> None:
     """A block's lines, moved from crop to page coordinates."""
     X0, Y0 = offset
     for ln in lines:
-        ln.bbox = (ln.bbox[0] + X0, ln.bbox[1] + Y0, ln.bbox[2] + X0, ln.bbox[3] + Y0)
+        ln.bbox = (ln.bbox[0] / scale + X0, ln.bbox[1] / scale + Y0, ln.bbox[2] / scale + X0, ln.bbox[3] / scale + Y0)
         for w in ln.words:
-            w.x0, w.x1, w.top, w.bottom = w.x0 + X0, w.x1 + X0, w.top + Y0, w.bottom + Y0
+            w.x0, w.x1 = w.x0 / scale + X0, w.x1 / scale + X0
+            w.top, w.bottom = w.top / scale + Y0, w.bottom / scale + Y0
     b.lines = lines
     b.text = "\n".join(ln.text for ln in lines)
     confs = [w.conf for ln in lines for w in ln.words]
@@ -202,8 +277,6 @@ def _assign_words(blocks: list[Block], words: list[Word]) -> None:
 def save_page_image(page: Page, ctx: PageContext) -> str:
     """The (deskewed) page as a JPEG for the published archive; the scan itself is not
     altered. Boxes in the database are in this image's pixels."""
-    import cv2
-
     out_dir = Path(ctx.options.image_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{(ctx.sha256 or read.sha256(ctx.source))[:16]}-p{ctx.page_number}"

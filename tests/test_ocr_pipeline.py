@@ -163,3 +163,43 @@ def test_language_is_chosen_by_what_the_page_is_written_in(tmp_path, tesseract):
         page = read.read_page(PageContext(path, 1, Options(ocr="always")))
         flat, blocks, _, ordered = pipeline._layout(page)
         assert pipeline.choose_language(engine, flat, "chi_sim+eng", dpi or page.dpi, ordered) == want, path.name
+
+
+def test_a_page_is_read_once_in_the_language_of_the_batch(tmp_path, tesseract, monkeypatch):
+    """chi_sim+eng without sampling first: a Latin page read with chi_sim is read again
+    with eng, and the process then samples before reading the next page."""
+    import cv2
+
+    from archive import pipeline, read
+    from archive.model import Options, PageContext
+    from archive.plugins import get_ocr_engine
+
+    engine = get_ocr_engine(Options())
+    calls = []
+    recognise_many = engine.recognise_many
+    monkeypatch.setattr(engine, "recognise_many",
+                        lambda images, lang, **kw: calls.append(lang) or recognise_many(images, lang, **kw))
+    english = read.read_page(PageContext(ROOT / "raw_pages" / "chronam_sn99021999_1887030301_0003.pdf", 1,
+                                         Options(ocr="always")))
+    crop = tmp_path / "english.png"
+    h, w = english.image.shape[:2]
+    cv2.imwrite(str(crop), english.image[h // 8: h // 8 + 1400, w // 10: w // 10 + 1600])
+    chinese = PAGE
+
+    def read_with(path):
+        page = read.read_page(PageContext(path, 1, Options()))
+        flat, _, body, ordered = pipeline._layout(page)
+        clock = pipeline._Clock()
+        lang = pipeline.read_blocks(engine, flat, ordered, "chi_sim+eng", page.dpi, clock)
+        return lang, " ".join(b.text for b in ordered)
+
+    monkeypatch.setattr(pipeline, "_last_script", {})
+    lang, text = read_with(chinese)
+    assert (lang, calls) == ("chi_sim", ["chi_sim"])  # read once, no sample
+    calls.clear()
+    lang, text = read_with(crop)
+    assert (lang, calls) == ("eng", ["chi_sim", "eng"])
+    assert sum(c.isascii() for c in text) > 0.95 * len(text)  # the eng reading was kept
+    calls.clear()
+    lang, _ = read_with(crop)
+    assert lang == "eng" and calls == ["eng"]  # sampled first (one recognise call), then read once
