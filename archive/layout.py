@@ -42,9 +42,8 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     k2 = max(3, (min(bg.shape) // 5) | 1)
     paper = cv2.blur(cv2.dilate(bg, cv2.getStructuringElement(cv2.MORPH_RECT, (k2, k2))), (k2, k2))
     bg = np.where(bg < 0.85 * paper, paper, bg)
-    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    out = np.clip(gray.astype(np.float32) / np.maximum(bg, 1) * 255.0, 0, 255)
-    return out.astype(np.uint8)
+    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(bg, 1), scale=255.0)  # saturates at white
 
 
 def binarise(gray: np.ndarray) -> np.ndarray:
@@ -91,12 +90,22 @@ def preprocess(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return flat, binarise(flat), angle
 
 
+def component_boxes(mask: np.ndarray) -> np.ndarray:
+    """(x, y, w, h) of each connected component of a binary image, as
+    ``connectedComponentsWithStats`` gives them, from outer contours: the same boxes,
+    5 to 25 times faster on a page, where labelling visits every pixel. Components
+    inside another's hole are outer contours too (RETR_CCOMP), so none is lost."""
+    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return np.zeros((0, 4), dtype=int)
+    return np.array([cv2.boundingRect(c) for c, h in zip(contours, hierarchy[0]) if h[3] < 0], dtype=int)
+
+
 def estimate_text_height(ink: np.ndarray) -> float:
     """Median height of body-text glyphs in pixels (strokes of a Han character merged)."""
     closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
-    hs = stats[1:, cv2.CC_STAT_HEIGHT]
-    ws = stats[1:, cv2.CC_STAT_WIDTH]
+    boxes = component_boxes(closed)
+    hs, ws = boxes[:, 3], boxes[:, 2]
     ok = (hs >= 6) & (hs <= ink.shape[0] / 20) & (ws <= 3 * hs) & (ws >= hs / 4)
     if ok.sum() < 20:
         return 30.0
@@ -114,10 +123,7 @@ def find_rules(ink: np.ndarray, ch: float) -> list[Block]:
     rules = []
     for kernel in ((int(ch * 8), 1), (1, int(ch * 8))):
         lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-        # Outer contours, not connected components: the image is nearly empty, and
-        # labelling every pixel of it took 25 times longer.
-        contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        for x, y, w, h in map(cv2.boundingRect, contours):
+        for x, y, w, h in component_boxes(lines):
             if min(w, h) <= max(3, ch / 3):
                 rules.append(Block(RULE, bbox=(float(x), float(y), float(x + w), float(y + h))))
     return rules
@@ -132,9 +138,8 @@ def find_photos(gray: np.ndarray, ink: np.ndarray, ch: float) -> list[Block]:
     mask = mid | (dense.astype(np.uint8) * 255)
     big = max(5, int(ch)) | 1
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (big, big)))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     photos = []
-    for x, y, w, h in map(cv2.boundingRect, contours):
+    for x, y, w, h in component_boxes(mask):
         if w > 4 * ch and h > 4 * ch and cv2.countNonZero(mask[y:y + h, x:x + w]) > 0.5 * w * h:
             x, y, w, h = _tight(gray[y:y + h, x:x + w] < 205, x, y, w, h)
             if w > 4 * ch and h > 4 * ch:
@@ -170,9 +175,8 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = ()) -> lis
     """Text lines by smearing glyphs sideways, then lines grouped into blocks."""
     kw, kh = max(3, int(ch * 0.7)), max(1, int(ch * 0.15))
     smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (kw, kh)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(smear)
     segs = []
-    for x, y, w, h, area in stats[1:]:
+    for x, y, w, h in component_boxes(smear):
         # Back to the ink's extent: the smear widened each piece by half a kernel a side.
         x, y, w, h = x + kw // 2, y + kh // 2, w - 2 * (kw // 2), h - 2 * (kh // 2)
         if h < ch * 0.4 or (w < ch * 0.5 and h < ch * 0.5) or h > ch * 8:
@@ -466,19 +470,23 @@ def _split(blocks: list[Block], axis: int) -> list[list[Block]]:
 
 def weigh_lines(gray: np.ndarray, blocks: list[Block]) -> float | None:
     """Set each line's weight (its share of dark pixels); return the weight from which a
-    line is bold: twice the median line's. A crosshead set in bold at body size weighs
-    2.2-2.5x the median body line on our pages, body lines at most 1.7x."""
+    line is bold: 2.15 times the median line's. On 20 rendered 300-dpi pages a bold
+    crosshead line weighed 2.2 to 6 times the median body line (two of 50 less), body
+    lines at most 2.14 times (99% under 1.87)."""
     weights = []
     for b in blocks:
         for ln in b.lines:
             if not ln.bbox:
                 continue
             x0, y0, x1, y1 = (int(v) for v in ln.bbox)
-            crop = gray[max(0, y0):y1, max(0, x0):x1]
+            # Over at least the block's type height: how tight OCR draws a line's box
+            # varies (more so on resized crops), and a tight box looks heavy.
+            grow = max(0, int(((b.font_size or 0) - (y1 - y0)) / 2))
+            crop = gray[max(0, y0 - grow):y1 + grow, max(0, x0):x1]
             ln.weight = round(float((crop < 128).mean()), 4) if crop.size else None
             if ln.weight is not None and b.kind == TEXT and len(ln.text) >= 4:
                 weights.append(ln.weight)
-    return 2.0 * float(np.median(weights)) if len(weights) >= 10 else None
+    return 2.15 * float(np.median(weights)) if len(weights) >= 10 else None
 
 
 def paragraphs(block: Block, body: float, heavy: float | None = None) -> list[Block]:

@@ -203,3 +203,32 @@ def test_a_page_is_read_once_in_the_language_of_the_batch(tmp_path, tesseract, m
     calls.clear()
     lang, _ = read_with(crop)
     assert lang == "eng" and calls == ["eng"]  # sampled first (one recognise call), then read once
+
+
+def test_word_boxes_of_resized_crops_land_on_their_words(tesseract):
+    """Body columns are shrunk before OCR (Han glyphs read best at 25 px); the boxes
+    that come back must be in page pixels, on the ink of their line."""
+    import numpy as np
+
+    from archive import pipeline
+    from archive.model import Options, PageContext
+
+    result = pipeline.process_page(PageContext(PAGE, 1, Options(lang="chi_sim")))
+    body = [b for b in result.page.blocks if b.kind == "body" and b.lines]
+    assert pipeline.ocr_scale(max(b.font_size or 0 for b in body), "chi_sim") < 0.9  # the path under test
+    import cv2
+
+    from archive import layout
+
+    gray = layout.preprocess(cv2.imread(str(PAGE), cv2.IMREAD_GRAYSCALE))[0]  # the pixels boxes refer to
+    paper = float(np.median(gray))
+    on_ink = []
+    for b in body:
+        for ln in b.lines:
+            x0, y0, x1, y1 = ln.bbox
+            assert b.bbox[0] - 8 <= x0 and x1 <= b.bbox[2] + 8 and b.bbox[1] - 8 <= y0 and y1 <= b.bbox[3] + 8
+            for w in ln.words:
+                crop = gray[int(w.top) - 2:int(w.bottom) + 3, int(w.x0) - 2:int(w.x1) + 3]
+                on_ink.append(bool(crop.size) and crop.min() < paper - 100)
+    # Tesseract draws some punctuation's box a pixel wide beside the mark.
+    assert len(on_ink) > 500 and sum(on_ink) > 0.98 * len(on_ink), (sum(on_ink), len(on_ink))
