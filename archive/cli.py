@@ -33,7 +33,8 @@ def cli(verbose):
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The archive's SQLite file; created when missing.")
 @click.option("--lang", default="chi_sim+eng", show_default=True,
-              help="Tesseract languages joined by '+'; each page is read with the one its script needs.")
+              help="Tesseract languages joined by '+'; each page is read with the one it is written in "
+                   "(read with the CJK one first; a page found to be Latin is read again).")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="PDFs: use the text layer when there is one (auto), always OCR the page image, or never OCR.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
