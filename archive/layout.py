@@ -181,9 +181,14 @@ def _tight(toned: np.ndarray, x: int, y: int, w: int, h: int) -> tuple[int, int,
     a blurred caption's densest row can pass for toned, but white rows part it from the
     photo."""
     rows = _longest_run(toned.mean(axis=1) > 0.6)
-    cols = _longest_run(toned.mean(axis=0) > 0.6)
-    if rows is None or cols is None:
+    if rows is None:
         return x, y, w, h
+    # Columns over the photo's rows only, then rows over its columns: text the closing
+    # joined above a small photo would otherwise dilute every column's tone.
+    cols = _longest_run(toned[rows[0]:rows[1]].mean(axis=0) > 0.6)
+    if cols is None:
+        return x, y, w, h
+    rows = _longest_run(toned[:, cols[0]:cols[1]].mean(axis=1) > 0.6) or rows
     return x + cols[0], y + rows[0], cols[1] - cols[0], rows[1] - rows[0]
 
 
