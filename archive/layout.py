@@ -292,7 +292,7 @@ def split_at_gutters(block: Block, ink: np.ndarray, ch: float) -> list[Block]:
             continue
         piece = Block(TEXT, bbox=(float(x0 + px0 + xs[0]), float(y0 + py0 + ys[0]),
                                   float(x0 + px0 + xs[-1]), float(y0 + py0 + ys[-1])), font_size=block.font_size)
-        out.extend(split_at_gutters(piece, ink, ch) if (px0, py0) != (0, 0) or px1 < crop.shape[1] else [piece])
+        out.extend(split_at_gutters(piece, ink, ch))  # every piece is smaller: this ends
     return out
 
 
