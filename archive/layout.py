@@ -256,8 +256,7 @@ def split_at_gutters(block: Block, ink: np.ndarray, ch: float) -> list[Block]:
     sparse = crop.sum(axis=0) <= 2.5 * ch
     edge = int(3 * ch)  # a gutter has a column of text on each side
     sparse[:edge] = sparse[-edge:] = False
-    runs = np.flatnonzero(np.diff(np.r_[0, sparse.astype(np.int8), 0]))
-    wide = [(a, b) for a, b in zip(runs[::2], runs[1::2]) if b - a >= 0.8 * ch]
+    wide = [(a, b) for a, b in _runs(sparse) if b - a >= 0.8 * ch]
     if not wide:
         return [block]
     g0, g1 = max(wide, key=lambda r: r[1] - r[0])
@@ -265,9 +264,8 @@ def split_at_gutters(block: Block, ink: np.ndarray, ch: float) -> list[Block]:
     # The lines that cross: ink in the middle half of the gutter, in runs of rows as
     # tall as a glyph (the edges catch the columns' overhanging punctuation and specks).
     q = (g1 - g0) // 4
-    crossed = crop[:, g0 + q:g1 - q].any(axis=1).astype(np.int8)
-    edges = np.flatnonzero(np.diff(np.r_[0, crossed, 0]))
-    bridge = np.concatenate([np.arange(a, b) for a, b in zip(edges[::2], edges[1::2]) if b - a >= 0.3 * ch]
+    crossed = crop[:, g0 + q:g1 - q].any(axis=1)
+    bridge = np.concatenate([np.arange(a, b) for a, b in _runs(crossed) if b - a >= 0.3 * ch]
                             or [np.zeros(0, dtype=int)])
     pieces = []
     top, bottom = 0, crop.shape[0]
@@ -294,6 +292,12 @@ def split_at_gutters(block: Block, ink: np.ndarray, ch: float) -> list[Block]:
                                   float(x0 + px0 + xs[-1]), float(y0 + py0 + ys[-1])), font_size=block.font_size)
         out.extend(split_at_gutters(piece, ink, ch))  # every piece is smaller: this ends
     return out
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in a 1-D mask."""
+    edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
 def merge_touching(blocks: list[Block], walls=()) -> list[Block]:

@@ -203,6 +203,12 @@ def _set_article(ts: _Typesetter, img: Image.Image, truth: Truth, art: SourceArt
             y += int(bfont.size * 1.8)
     photo = _place_photo(ts, img, truth, art, ai, grid, c0, c1, y, bottom, rng) if art.caption else None
 
+    def past_photo(col: int, cy: float) -> float:
+        """Where a line in column ``col`` at ``cy`` goes: under the photo if it would overlap it."""
+        if photo and photo[0] <= col < photo[1] and photo[2] - ts.lead < cy < photo[3]:
+            return photo[3]
+        return cy
+
     col, cy = c0, y
     lines_left = True
     for kind, text in art.paragraphs:
@@ -212,8 +218,7 @@ def _set_article(ts: _Typesetter, img: Image.Image, truth: Truth, art: SourceArt
         for li, ln in enumerate(lines):
             # The last column keeps its last line free for a continuation line.
             floor = bottom - (ts.lead if col == c1 - 1 else 0)
-            if photo and photo[0] <= col < photo[1] and photo[2] - ts.lead < cy < photo[3]:
-                cy = photo[3]
+            cy = past_photo(col, cy)
             if cy + ts.lead > floor:
                 if boxes:
                     truth.add(kind, "".join(lines[:li][-len(boxes):]), _union(boxes), ai, continues=True)
@@ -221,8 +226,7 @@ def _set_article(ts: _Typesetter, img: Image.Image, truth: Truth, art: SourceArt
                 col, cy = col + 1, y
                 if col >= c1:
                     break
-                if photo and photo[0] <= col < photo[1] and photo[2] - ts.lead < cy < photo[3]:
-                    cy = photo[3]
+                cy = past_photo(col, cy)
             if kind == "subhead":
                 tw = sum(fnt.getlength(c) for c in ln)
                 box = ts.line(ln, grid.x[col] + (grid.w - tw) / 2, cy, tw, fnt, justify=False)

@@ -187,7 +187,8 @@ def score_layout(truth: dict, blocks: list[dict], articles: list[dict]) -> dict:
     text holds its text best. Returns:
 
     - ``article_cer``: mean CER of each truth article's headline, byline and body in
-      reading order (captions and notes such as continuation lines are kept apart) against the article of ours holding most of it;
+      reading order (captions and notes such as continuation lines are kept apart)
+      against the article of ours holding most of it;
     - ``page_cer``: CER of all the page's text in our reading order;
     - ``kind_accuracy``: truth blocks whose best-overlapping block of ours has their kind;
     - ``captions_attached``: truth captions that ended in the right article;
