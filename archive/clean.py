@@ -150,6 +150,8 @@ def _continues_better(left: str, a: str, b: str) -> bool:
 
 def _continues(prev: Block, nxt: Block) -> tuple[bool, str | None]:
     """Does ``nxt`` carry on the paragraph ``prev`` left open? Returns (yes, word)."""
+    if prev.region is not None and nxt.region is not None and prev.region != nxt.region:
+        return False, None  # the layout put them in two articles' regions
     if nxt.starts_paragraph is False:
         # Flush left carries the paragraph on, except a title-like line after a finished
         # sentence: a crosshead set flush at body size.

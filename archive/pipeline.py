@@ -110,7 +110,9 @@ def _layout(page: Page):
     blocks, ch = layout.find_regions(flat, ink)
     page.dpi = page.dpi or layout.estimate_dpi(ch)
     body = layout.classify_blocks(blocks, flat.shape[0])
-    return flat, blocks, body, layout.reading_order(blocks)
+    ordered = layout.reading_order(blocks)
+    layout.article_regions(ordered, blocks)
+    return flat, blocks, body, ordered
 
 
 # The language the last page this process read turned out to be in, by --lang: the

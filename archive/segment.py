@@ -199,10 +199,17 @@ def _maybe_move_late_headline(previous: list[_Draft], group: list[Block], repair
 
 
 def _attach_captions(units: list[Block], drafts: list[_Draft], owner: dict[int, int]) -> None:
-    """A caption belongs to the article around it; between two, to the one it leads into
-    unless the previous article is still open."""
+    """A caption belongs to the article of its layout region; without one, to the
+    article around it, and between two, to the one it leads into unless the previous
+    article is still open."""
     for i, u in enumerate(units):
         if u.kind != CAPTION:
+            continue
+        same = {k for k, d in enumerate(drafts) if u.region is not None and d.region == u.region}
+        if len(same) == 1:
+            target = same.pop()
+            drafts[target].members.append(u)
+            owner[id(u)] = u.article = target
             continue
         prev = next((owner[id(x)] for x in reversed(units[:i]) if id(x) in owner), None)
         nxt = next((owner[id(x)] for x in units[i + 1:] if id(x) in owner), None)

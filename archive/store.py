@@ -52,7 +52,7 @@ TABLES = {
         "columns": {
             "id": int, "page_id": int, "article_id": int, "kind": str, "text": str,
             "x": float, "y": float, "w": float, "h": float, "confidence": float,
-            "reading_order": int, "font_size": float,
+            "reading_order": int, "font_size": float, "region": int,
         },
         "foreign_keys": [("page_id", "pages", "id"), ("article_id", "articles", "id")],
         "indexes": [["page_id", "reading_order"], ["article_id"], ["kind"]],
@@ -240,7 +240,8 @@ def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
 
     db["blocks"].insert_all(({
         "page_id": page_id, "article_id": aid(b.article), "kind": b.kind, "text": b.text or None,
-        "confidence": b.confidence, "reading_order": n, "font_size": b.font_size, **_xywh(b.bbox),
+        "confidence": b.confidence, "reading_order": n, "font_size": b.font_size, "region": b.region,
+        **_xywh(b.bbox),
     } for n, b in enumerate(p.blocks)), pk="id")
     db["repairs"].insert_all(({
         "page_id": page_id, "article_id": aid(r.article), "kind": r.kind, "before": r.before,

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from archive import layout, render
+from archive.scoring import _overlap
 
 from .conftest import SEED
 
@@ -58,3 +59,95 @@ def test_a_line_across_two_columns_does_not_join_them(articles):
     # Every block taller than a few lines is one column wide.
     tall = [b.bbox for b in text if b.bbox[3] - b.bbox[1] > 4 * b.font_size]
     assert tall and all(x1 - x0 < 1.25 * colw for x0, _, x1, _ in tall), (colw, tall)
+
+
+def _old_style_page():
+    """A page set like a nineteenth-century paper: three columns of Latin text set solid
+    (each line's descenders touching the ascenders under it), column rules that bend a
+    few pixels down the page, a headline over the first column and a cut-off rule
+    across the third with a second article under it."""
+    from PIL import Image, ImageDraw
+
+    W, H, size, colw, gap = 1500, 1900, 26, 440, 40
+    img = Image.new("L", (W, H), 255)
+    draw = ImageDraw.Draw(img)
+    body, head = render.font(render.SERIF, size), render.font(render.SANS_BOLD, 2 * size)
+    rng = random.Random(5)
+    words = ("the legislature passed a bill for the relief of settlers upon public lands "
+             "and the senate adjourned until monday after a long debate on the railroad").split()
+    headlines = []
+
+    def text_column(x, y0, y1):
+        y = y0
+        while y + size < y1:
+            line = words[rng.randrange(len(words))]
+            while True:
+                longer = line + " " + words[rng.randrange(len(words))]
+                if body.getlength(longer) > colw:
+                    break
+                line = longer
+            draw.text((x, y), line, font=body, fill=0)
+            y += size  # set solid: no lead between the lines
+
+    xs = [60 + k * (colw + 2 * gap) for k in range(3)]
+    draw.text((xs[0] + 40, 60), "BILL PASSED", font=head, fill=0)
+    headlines.append((xs[0] + 40, 60, xs[0] + 40 + head.getlength("BILL PASSED"), 60 + 2.6 * size))
+    text_column(xs[0], 60 + 3 * size, H - 60)
+    text_column(xs[1], 60, H - 60)
+    text_column(xs[2], 60, 900)
+    draw.rectangle((xs[2], 930, xs[2] + colw, 932), fill=0)  # cut-off rule
+    draw.text((xs[2] + 60, 960), "A NIGHT FIRE", font=head, fill=0)
+    headlines.append((xs[2] + 60, 960, xs[2] + 60 + head.getlength("A NIGHT FIRE"), 960 + 2.6 * size))
+    text_column(xs[2], 960 + 3 * size, H - 60)
+    walls = []
+    for k in (1, 2):  # column rules 3 px thick, drifting 6 px over the page
+        x = xs[k] - gap
+        draw.line([(x, 50), (x + 3, H // 2), (x + 6, H - 50)], fill=0, width=3)
+        walls.append(x + 3)
+    return np.asarray(img), walls, headlines
+
+
+def test_old_style_columns_rules_and_solid_lines():
+    """Column rules that bend are found as rules and no block crosses one; lines set
+    solid are cut apart, so body type is not taken for headlines; each article gets
+    its own region."""
+    gray, walls, headlines = _old_style_page()
+    ink = layout.binarise(gray)
+    blocks, _ = layout.find_regions(gray, ink)
+    vertical = [b.bbox for b in blocks if b.kind == layout.RULE and b.bbox[3] - b.bbox[1] > 1000]
+    assert len(vertical) == 2, vertical
+    text = [b for b in blocks if b.kind == layout.TEXT]
+    assert not [b.bbox for b in text if any(b.bbox[0] < w < b.bbox[2] for w in walls)]
+    layout.classify_blocks(blocks, gray.shape[0])
+    heads = [b.bbox for b in blocks if b.kind == layout.HEADLINE]
+    assert heads and all(any(layout._inside(h, t, 10) for t in headlines) for h in heads), heads
+    ordered = layout.reading_order(blocks)
+    assert layout.article_regions(ordered, blocks) == 2
+    # The second and third columns carry on the first article down to the cut-off rule.
+    lower = [b.region for b in ordered if b.bbox[1] > 960 and b.bbox[0] > walls[1]]
+    upper = [b.region for b in ordered if b.bbox[3] < 930]
+    assert set(upper) == {0} and set(lower) == {1}, (upper, lower)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 4])
+def test_article_regions_match_the_articles(articles, seed):
+    """On rendered pages (articles side by side, a lead over a rule, a full-height
+    article beside two stacked ones) each article is one region of its own."""
+    rng = random.Random(seed)
+    picked = rng.sample(articles, k=min(4, len(articles)))
+    img, truth = render.render_page(picked, columns=rng.choice([4, 5, 6, 7, 8]), dpi=150, seed=seed)
+    flat, ink, _ = layout.preprocess(np.asarray(img.convert("L")))
+    blocks, _ = layout.find_regions(flat, ink)
+    layout.classify_blocks(blocks, flat.shape[0])
+    ordered = layout.reading_order(blocks)
+    n = layout.article_regions(ordered, blocks)
+    found = {}
+    for t in truth["blocks"]:
+        if t["article"] is None or t["kind"] == "photo" or len(t["text"]) < 4:
+            continue
+        best = max(ordered, key=lambda b: _overlap(b.bbox, t["bbox"]))
+        if _overlap(best.bbox, t["bbox"]) > 0:
+            found.setdefault(t["article"], set()).add(best.region)
+    assert n == len(truth["articles"]) == len(found)
+    assert all(len(r) == 1 for r in found.values()), found
+    assert len(set.union(*found.values())) == n, found

@@ -146,6 +146,13 @@ def test_layout_of_the_sample_pages_meets_the_targets(samples):
         assert len(articles) == len(truth["articles"]), path.name
         assert s["captions_attached"] == s["captions"], (path.name, s)
         assert s["pairwise_f1"] >= 0.95 and s["order_distance"] <= 0.05, (path.name, s)
+        # The layout's article regions are stored, one per article: every text block of
+        # an article in its region, no region in two articles.
+        pairs = {(r["article_id"], r["region"]) for r in db.query(
+            "select article_id, region from blocks where page_id = ? and kind not in ('photo', 'rule', 'furniture')",
+            [page_id])}
+        assert all(region is not None for _, region in pairs), pairs
+        assert len(pairs) == len({a for a, _ in pairs}) == len({r for _, r in pairs}) == len(articles), pairs
 
 
 def test_language_is_chosen_by_what_the_page_is_written_in(tmp_path, tesseract):
