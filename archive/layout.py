@@ -550,23 +550,28 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
     2. In a cell, a title group (headlines set over each other) heads the blocks under
        it in its columns, down to the next title group in those columns; a cell with one
        title group is one article.
-    3. What no title heads continues the region before it in reading order: a column of
-       an old paper, or the part of it under a cut-off rule, carries on the article from
-       the foot of the column before.
+    3. Text no title heads, at the top of a cell cut off by a rule across it, opens a
+       region of its own: old papers set an article's heading in body type, under a
+       cut-off rule. Elsewhere it continues the region before it in reading order: a
+       column of an old paper carries on the article from the foot of the column before.
     Page furniture belongs to no region.
     """
     rules = [b.bbox for b in blocks if b.kind == RULE]
     flow = [b for b in ordered if b.kind != FURNITURE and b.bbox]
     head_of: dict[int, int] = {}  # id(block) -> index of the title group heading it
     groups: list[list[Block]] = []
-    for cell in _cells(flow, rules):
+    for cell, ruled_above in _cells(flow, rules):
         titles = _title_groups([b for b in cell if b.kind == HEADLINE])
         base = len(groups)
         groups.extend(titles)
+        if ruled_above:
+            groups.append([])  # the cell's untitled text under its rule
         for b in cell:
             k = next((i for i, g in enumerate(titles) if any(h is b for h in g)), None)
             if k is None:
                 k = 0 if len(titles) == 1 else _heading(b, titles)
+            if k is None and ruled_above:
+                k = len(titles)
             if k is not None:
                 head_of[id(b)] = base + k
     ids: dict[int, int] = {}  # title group -> region, numbered in reading order
@@ -584,12 +589,14 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
     return len(ids)
 
 
-def _cells(flow: list[Block], rules) -> list[list[Block]]:
+def _cells(flow: list[Block], rules, ruled_above: bool = False) -> list[tuple[list[Block], bool]]:
     """The blocks cut into cells along rules, recursively: at each step the rule that
     spans the most of the blocks' extent in its direction (at least four fifths), with
-    blocks on both sides of it."""
+    blocks on both sides of it. Each cell comes with whether a rule cut it off from the
+    text above it (the parts of a column cut by a vertical rule do not inherit the rule
+    above the columns: it stands over all of them)."""
     if len(flow) <= 1:
-        return [flow] if flow else []
+        return [(flow, ruled_above)] if flow else []
     x0, y0, x1, y1 = union_bbox(b.bbox for b in flow)
     best = None
     for r in rules:
@@ -605,10 +612,13 @@ def _cells(flow: list[Block], rules) -> list[list[Block]]:
             continue  # a rule through a block (an underline, a table) separates nothing
         before = [b for b in flow if (b.bbox[axis] + b.bbox[axis + 2]) / 2 < at]
         if 0 < len(before) < len(flow):
-            best = (cover, before, [b for b in flow if (b.bbox[axis] + b.bbox[axis + 2]) / 2 >= at])
+            best = (cover, before, [b for b in flow if (b.bbox[axis] + b.bbox[axis + 2]) / 2 >= at], horizontal)
     if best is None:
-        return [flow]
-    return _cells(best[1], rules) + _cells(best[2], rules)
+        return [(flow, ruled_above)]
+    _, first, second, horizontal = best
+    if horizontal:
+        return _cells(first, rules, ruled_above) + _cells(second, rules, True)
+    return _cells(first, rules) + _cells(second, rules)
 
 
 def _title_groups(headlines: list[Block]) -> list[list[Block]]:

@@ -16,10 +16,13 @@ and prints per page and on average (archive.scoring.score_layout):
 ``--pictures DIR`` draws our blocks on every page that misses a target (kinds by colour,
 reading order and article numbered).
 
-Then, on the first K Chronicling America pages in ../shared, the CER between our text
-(from the PDF's text layer, and from our own OCR with ``--ocr always``) and the ABBYY
-ALTO text: agreement with a peer, not accuracy (the ALTO is machine OCR). Its order
-is ALTO's block order, so the word-bag F1 beside it shows agreement without order.
+Then, on K Chronicling America pages in ../shared (taken in turn from each batch), the
+CER between our text (from the PDF's text layer, and from our own OCR with ``--ocr
+always``) and the ABBYY ALTO text: agreement with a peer, not accuracy (the ALTO is
+machine OCR). Its order is ALTO's block order, so the word-bag F1 beside it shows
+agreement without order. The ALTO has no articles: beside it, how many articles we
+found and the largest one's share of the page's text (a page read as one article shows
+100%); ``--pictures`` tints each article region found on these pages.
 """
 
 from __future__ import annotations
@@ -136,13 +139,41 @@ def rendered(pages: int, seed: int, dpis: tuple[int, ...], work: Path, pictures:
     print(f"wall {wall:.0f} s for {n} pages with 2 workers: {wall / n:.1f} s/page")
 
 
-def chronam(k: int, work: Path) -> None:
-    pdfs = sorted(p for p in CHRONAM.rglob("*.pdf"))[:k]
+def region_picture(path: Path, blocks: list[dict], out: Path) -> None:
+    """The page with each article region's blocks tinted in a colour of its own."""
+    import cv2
+    import numpy as np
+
+    img = cv2.imread(str(path))
+    tint = img.copy()
+    palette = [(230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30, 180),
+               (70, 240, 240), (240, 50, 230), (210, 245, 60), (0, 128, 128), (170, 110, 40)]
+    for b in blocks:
+        if b["bbox"] and b.get("region") is not None:
+            x0, y0, x1, y1 = map(int, b["bbox"])
+            cv2.rectangle(tint, (x0, y0), (x1, y1), palette[b["region"] % len(palette)], -1)
+    img = cv2.addWeighted(img, 0.55, tint, 0.45, 0).astype(np.uint8)
+    scale = 1100 / img.shape[1]
+    cv2.imwrite(str(out), cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA),
+                [cv2.IMWRITE_JPEG_QUALITY, 75])
+
+
+def chronam_pages(k: int) -> list[Path]:
+    """K pages taken in turn from each batch (papers of 1859-1920, Nebraska 1887, German 1878)."""
+    batches = [sorted(b.rglob("*.pdf")) for b in sorted(CHRONAM.glob("batch_*"))]
+    picked = []
+    for i in range(max(map(len, batches), default=0)):
+        picked += [b[i] for b in batches if i < len(b)]
+    return picked[:k]
+
+
+def chronam(k: int, work: Path, pictures: Path | None = None) -> None:
+    pdfs = chronam_pages(k)
     if not pdfs:
         print("no Chronicling America pages in ../shared/data/chronam")
         return
-    print(f"\nChronicling America, {len(pdfs)} pages: agreement with the ABBYY ALTO")
-    print(f"{'page':52s} {'mode':>6s} {'CER':>7s} {'bag F1':>7s}")
+    print(f"\nChronicling America, {len(pdfs)} pages: agreement with the ABBYY ALTO; our articles and regions")
+    print(f"{'page':52s} {'mode':>6s} {'CER':>7s} {'bag F1':>7s} {'articles':>8s} {'largest':>7s}")
     for mode in ("auto", "always"):
         db = work / f"chronam-{mode}.db"
         wall = ingest(pdfs, db, "--lang", "eng", "--ocr", mode)
@@ -150,13 +181,23 @@ def chronam(k: int, work: Path) -> None:
         cers = []
         for pdf in pdfs:
             alto = " ".join(b.text for b in C.alto_blocks(pdf.with_suffix(".xml")))
-            row = con.execute("select id from pages where source_path = ?", [str(pdf.resolve())]).fetchone()
+            row = con.execute("select id, image_path from pages where source_path = ?",
+                              [str(pdf.resolve())]).fetchone()
             ours = " ".join(t or "" for (t,) in con.execute(
                 "select text from blocks where page_id = ? order by reading_order", [row[0]])) if row else ""
+            n, largest, total = con.execute(
+                "select count(*), max(length(body)), sum(length(body)) from articles where page_id = ?",
+                [row[0] if row else None]).fetchone()
             c = cer(squeeze(alto), squeeze(ours))
             cers.append(c)
-            print(f"{str(pdf.relative_to(CHRONAM))[-52:]:52s} {mode:>6s} {c:7.4f} {word_bag_f1(alto, ours):7.3f}",
-                  flush=True)
+            print(f"{str(pdf.relative_to(CHRONAM))[-52:]:52s} {mode:>6s} {c:7.4f} {word_bag_f1(alto, ours):7.3f} "
+                  f"{n:8d} {(largest or 0) / max(1, total or 0):7.0%}", flush=True)
+            if pictures and row and mode == "auto":
+                pictures.mkdir(parents=True, exist_ok=True)
+                blocks = [{"bbox": (x, y, x + w, y + h) if x is not None else None, "region": r}
+                          for x, y, w, h, r in con.execute(
+                              "select x, y, w, h, region from blocks where page_id = ?", [row[0]])]
+                region_picture(Path(row[1]), blocks, pictures / f"chronam_{pdf.parent.name}_{pdf.stem}.jpg")
         con.close()
         print(f"{'mean':52s} {mode:>6s} {sum(cers) / len(cers):7.4f}   ({wall / len(pdfs):.1f} s/page)")
 
@@ -173,9 +214,10 @@ def main() -> None:
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="ocr-quality-"))
     work.mkdir(parents=True, exist_ok=True)
-    rendered(args.pages, args.seed, tuple(int(x) for x in args.dpi.split(",")), work, args.pictures)
+    if args.pages:
+        rendered(args.pages, args.seed, tuple(int(x) for x in args.dpi.split(",")), work, args.pictures)
     if args.chronam:
-        chronam(args.chronam, work)
+        chronam(args.chronam, work, args.pictures)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

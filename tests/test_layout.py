@@ -64,8 +64,8 @@ def test_a_line_across_two_columns_does_not_join_them(articles):
 def _old_style_page():
     """A page set like a nineteenth-century paper: three columns of Latin text set solid
     (each line's descenders touching the ascenders under it), column rules that bend a
-    few pixels down the page, a headline over the first column and a cut-off rule
-    across the third with a second article under it."""
+    few pixels down the page, a headline over the first column; in the third, under
+    cut-off rules, a notice with no headline and an article with one."""
     from PIL import Image, ImageDraw
 
     W, H, size, colw, gap = 1500, 1900, 26, 440, 40
@@ -94,8 +94,10 @@ def _old_style_page():
     headlines.append((xs[0] + 40, 60, xs[0] + 40 + head.getlength("BILL PASSED"), 60 + 2.6 * size))
     text_column(xs[0], 60 + 3 * size, H - 60)
     text_column(xs[1], 60, H - 60)
-    text_column(xs[2], 60, 900)
-    draw.rectangle((xs[2], 930, xs[2] + colw, 932), fill=0)  # cut-off rule
+    text_column(xs[2], 60, 560)
+    draw.rectangle((xs[2], 600, xs[2] + colw, 602), fill=0)  # cut-off rules: a notice
+    text_column(xs[2], 640, 900)  # with no headline of its own under the first
+    draw.rectangle((xs[2], 930, xs[2] + colw, 932), fill=0)
     draw.text((xs[2] + 60, 960), "A NIGHT FIRE", font=head, fill=0)
     headlines.append((xs[2] + 60, 960, xs[2] + 60 + head.getlength("A NIGHT FIRE"), 960 + 2.6 * size))
     text_column(xs[2], 960 + 3 * size, H - 60)
@@ -110,7 +112,7 @@ def _old_style_page():
 def test_old_style_columns_rules_and_solid_lines():
     """Column rules that bend are found as rules and no block crosses one; lines set
     solid are cut apart, so body type is not taken for headlines; each article gets
-    its own region."""
+    its own region, the notice under its cut-off rule too."""
     gray, walls, headlines = _old_style_page()
     ink = layout.binarise(gray)
     blocks, _ = layout.find_regions(gray, ink)
@@ -122,11 +124,13 @@ def test_old_style_columns_rules_and_solid_lines():
     heads = [b.bbox for b in blocks if b.kind == layout.HEADLINE]
     assert heads and all(any(layout._inside(h, t, 10) for t in headlines) for h in heads), heads
     ordered = layout.reading_order(blocks)
-    assert layout.article_regions(ordered, blocks) == 2
+    assert layout.article_regions(ordered, blocks) == 3
     # The second and third columns carry on the first article down to the cut-off rule.
-    lower = [b.region for b in ordered if b.bbox[1] > 960 and b.bbox[0] > walls[1]]
-    upper = [b.region for b in ordered if b.bbox[3] < 930]
-    assert set(upper) == {0} and set(lower) == {1}, (upper, lower)
+    third = [b for b in ordered if b.bbox[0] > walls[1]]
+    upper = [b.region for b in ordered if b.bbox[3] < 600]
+    notice = [b.region for b in third if 600 < b.bbox[1] and b.bbox[3] < 930]
+    lower = [b.region for b in third if b.bbox[1] > 930]
+    assert set(upper) == {0} and set(notice) == {1} and set(lower) == {2}, (upper, notice, lower)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 4])
