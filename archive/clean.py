@@ -213,7 +213,7 @@ def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
             # A title set on two lines that layout gave as two blocks (公路项目全力推 | 进).
             before = f"{out[-1].text}|{u.text}"
             out[-1] = replace(out[-1], text=P.join_text(out[-1].text, u.text),
-                              bbox=union_bbox([out[-1].bbox, u.bbox]))
+                              bbox=union_bbox([out[-1].bbox, u.bbox]), lines=out[-1].lines + u.lines)
             repairs.append(Repair(
                 "join_word", before=before, after=out[-1].text,
                 bbox=out[-1].bbox, detail="a title's last line was read as a block of its own",
@@ -238,7 +238,7 @@ def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
                                word=word, skipped=len(skipped))
                 out[open_idx] = replace(
                     prev, text=joined, bbox=union_bbox([prev.bbox, u.bbox]),
-                    ends_paragraph=u.ends_paragraph,
+                    ends_paragraph=u.ends_paragraph, lines=prev.lines + u.lines,  # OCR's record of both
                 )
                 if skipped:
                     # Captions that interrupted the paragraph now stand before it, so

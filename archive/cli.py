@@ -48,13 +48,16 @@ def cli(verbose):
               help="Resolution of image files that do not record theirs. Default: estimated from the type size.")
 @click.option("--images", "image_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where page images for the published archive are written. Default: FILE.images beside --db.")
+@click.option("--force", is_flag=True,
+              help="Read files again even when unchanged: after an upgrade, to store what the new "
+                   "release finds (their old rows are replaced).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_dir, quiet):
+def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_dir, force, quiet):
     """Read, lay out, OCR, clean and segment pages, and store them in the archive.
 
     PATHS are files or directories (walked): PNG, JPEG, TIFF, PDF, and .txt OCR text.
-    A file already ingested unchanged (same SHA-256) is skipped; a changed file replaces
-    its old rows in one transaction. A file that cannot be read is reported on one line,
+    A file already ingested unchanged (same SHA-256) is skipped unless --force; a changed
+    file replaces its old rows in one transaction. A file that cannot be read is reported on one line,
     recorded in the pages table with status 'error', and the batch goes on; the exit
     status is then 2.
 
@@ -94,7 +97,7 @@ def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_d
 
     try:
         outcomes = pipeline.ingest(paths, db_path, options, workers=workers, executor=executor,
-                                   scheduler=scheduler, on_page=on_page, on_file=on_file)
+                                   scheduler=scheduler, on_page=on_page, on_file=on_file, force=force)
     except ArchiveError as e:
         raise _fail(e)
     finally:

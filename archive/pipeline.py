@@ -326,8 +326,9 @@ def _safe_process(ctx: PageContext):
 def ingest(paths: Iterable, db_path, options: Options, *, workers: int | None = None,
            executor: str = "processes", scheduler: str | None = None,
            on_page: Callable[[Path, int, int], None] | None = None,
-           on_file: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Ingest every source under ``paths`` into the archive at ``db_path``."""
+           on_file: Callable[[Outcome], None] | None = None, force: bool = False) -> list[Outcome]:
+    """Ingest every source under ``paths`` into the archive at ``db_path``; files
+    ingested before unchanged are skipped unless ``force``."""
     db = store.open_db(db_path)
     sources = read.iter_sources(paths)
     outcomes: list[Outcome] = []
@@ -335,7 +336,7 @@ def ingest(paths: Iterable, db_path, options: Options, *, workers: int | None = 
     for src in sources:
         try:
             sha = read.sha256(src)
-            if store.unchanged(db, str(src.resolve()), sha):
+            if not force and store.unchanged(db, str(src.resolve()), sha):
                 outcomes.append(Outcome(src, "unchanged"))
                 on_file and on_file(outcomes[-1])
                 continue

@@ -57,6 +57,16 @@ TABLES = {
         "foreign_keys": [("page_id", "pages", "id"), ("article_id", "articles", "id")],
         "indexes": [["page_id", "reading_order"], ["article_id"], ["kind"]],
     },
+    "lines": {
+        "columns": {
+            "id": int, "page_id": int, "block_id": int, "article_id": int, "line_number": int,
+            "text": str, "x": float, "y": float, "w": float, "h": float, "confidence": float,
+            "words": str,
+        },
+        "foreign_keys": [("page_id", "pages", "id"), ("block_id", "blocks", "id"),
+                         ("article_id", "articles", "id")],
+        "indexes": [["block_id", "line_number"], ["page_id"], ["article_id"]],
+    },
     "repairs": {
         "columns": {
             "id": int, "page_id": int, "article_id": int, "kind": str, "before": str,
@@ -67,7 +77,7 @@ TABLES = {
     },
 }
 # Children first: the order rows are deleted in when a page is replaced.
-CHILD_TABLES = ("repairs", "captions", "blocks", "articles")
+CHILD_TABLES = ("repairs", "captions", "lines", "blocks", "articles")
 
 
 def open_db(path) -> sqlite_utils.Database:
@@ -238,11 +248,22 @@ def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
     def aid(index):
         return article_ids[index] if index is not None and 0 <= index < len(article_ids) else None
 
+    # Explicit ids, so that lines can point at their blocks: the parent process is the
+    # archive's only writer, inside this transaction.
+    first = (db.execute("select max(id) from blocks").fetchone()[0] or 0) + 1
     db["blocks"].insert_all(({
-        "page_id": page_id, "article_id": aid(b.article), "kind": b.kind, "text": b.text or None,
-        "confidence": b.confidence, "reading_order": n, "font_size": b.font_size, "region": b.region,
-        **_xywh(b.bbox),
+        "id": first + n, "page_id": page_id, "article_id": aid(b.article), "kind": b.kind,
+        "text": b.text or None, "confidence": b.confidence, "reading_order": n, "font_size": b.font_size,
+        "region": b.region, **_xywh(b.bbox),
     } for n, b in enumerate(p.blocks)), pk="id")
+    db["lines"].insert_all(({
+        "page_id": page_id, "block_id": first + n, "article_id": aid(b.article), "line_number": k,
+        "text": ln.text, **_xywh(ln.bbox),
+        "confidence": round(sum(w.conf for w in ln.words) / len(ln.words), 1) if ln.words else None,
+        "words": json.dumps([{"text": w.text, "x0": round(w.x0, 1), "top": round(w.top, 1), "x1": round(w.x1, 1),
+                              "bottom": round(w.bottom, 1), "conf": round(w.conf, 1)} for w in ln.words],
+                            ensure_ascii=False),
+    } for n, b in enumerate(p.blocks) for k, ln in enumerate(b.lines)), pk="id")
     db["repairs"].insert_all(({
         "page_id": page_id, "article_id": aid(r.article), "kind": r.kind, "before": r.before,
         "after": r.after, "detail": r.detail, **_xywh(r.bbox),

@@ -37,6 +37,8 @@ def test_reingest_unchanged_does_nothing_and_changed_replaces(tmp_path):
     proc = run_archive("ingest", src, "--db", db_path, "-q", check=True)
     assert "1 unchanged" in proc.stderr
     assert counts(db_path) == first
+    proc = run_archive("ingest", src, "--db", db_path, "-q", "--force", check=True)
+    assert "1 ingested" in proc.stderr and counts(db_path) == first  # read again, replaced
     sha_before = sqlite3.connect(db_path).execute("select sha256 from pages").fetchall()
     src.write_text(src.read_text(encoding="utf-8") + "\n\n补充的一段新文字，用来检验替换是否完整。\n", encoding="utf-8")
     run_archive("ingest", src, "--db", db_path, "-q", check=True)

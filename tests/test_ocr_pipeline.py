@@ -1,11 +1,12 @@
 """Real Tesseract and OpenCV on a rendered page with exact ground truth (issue 2)."""
 
 import json
+import unicodedata
 
 import pytest
 import sqlite_utils
 
-from archive.scoring import cer
+from archive.scoring import cer, squeeze
 
 from .conftest import ROOT, run_archive
 
@@ -57,6 +58,35 @@ def test_photos_rules_and_boxes(ingested):
     w, h = truth["width"], truth["height"]
     for r in db.query("select x, y, w, h from blocks where x is not null"):
         assert 0 <= r["x"] and r["x"] + r["w"] <= w + 1 and 0 <= r["y"] and r["y"] + r["h"] <= h + 1
+
+
+def _nfkc(text: str) -> str:
+    return squeeze(unicodedata.normalize("NFKC", text))
+
+
+def test_lines_keep_words_with_boxes_and_confidences(ingested):
+    """Every line OCR read is stored with its words, in its block, on the page; a
+    paragraph joined across a column break keeps the lines of both pieces."""
+    db, truth = ingested
+    lines = list(db.query("select l.*, b.x bx, b.y by, b.w bw, b.h bh, b.text btext, b.kind "
+                          "from lines l join blocks b on b.id = l.block_id"))
+    assert lines
+    for ln in lines:
+        words = json.loads(ln["words"])
+        # The line's text is the words' with OCR's punctuation confusions mended.
+        assert words and cer(_nfkc(ln["text"]), _nfkc("".join(w["text"] for w in words))) <= 0.25, ln
+        assert all(0 <= w["conf"] <= 100 and w["x0"] < w["x1"] and w["top"] < w["bottom"] for w in words)
+        assert all(ln["x"] - 2 <= w["x0"] and w["x1"] <= ln["x"] + ln["w"] + 2 for w in words), ln
+        cx, cy = ln["x"] + ln["w"] / 2, ln["y"] + ln["h"] / 2  # OCR's box may overhang the block's a little
+        assert ln["bx"] <= cx <= ln["bx"] + ln["bw"] and ln["by"] <= cy <= ln["by"] + ln["bh"], ln
+    # The body as OCR read it, line by line, is all there: as long as the body blocks.
+    body = sum(len(r["text"].replace("\n", "").replace(" ", ""))
+               for r in db.query("select text from blocks where kind = 'body'"))
+    read = sum(len(ln["text"].replace(" ", "")) for ln in lines if ln["kind"] == "body")
+    assert abs(read - body) <= 0.01 * body, (read, body)
+    joined = [b for b in db.query("select id from blocks where kind = 'body'")
+              if len({round(r["x"] / 50) for r in db.query("select x from lines where block_id = ?", [b["id"]])}) > 1]
+    assert joined, "no body block holds lines of two columns"
 
 
 def test_page_images_only_for_registered_pages(ingested):
