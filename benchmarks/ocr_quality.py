@@ -197,7 +197,7 @@ def chronam(k: int, work: Path, pictures: Path | None = None) -> None:
                 blocks = [{"bbox": (x, y, x + w, y + h) if x is not None else None, "region": r}
                           for x, y, w, h, r in con.execute(
                               "select x, y, w, h, region from blocks where page_id = ?", [row[0]])]
-                region_picture(Path(row[1]), blocks, pictures / f"chronam_{pdf.parent.name}_{pdf.stem}.jpg")
+                region_picture(db.parent / row[1], blocks, pictures / f"chronam_{pdf.parent.name}_{pdf.stem}.jpg")
         con.close()
         print(f"{'mean':52s} {mode:>6s} {sum(cers) / len(cers):7.4f}   ({wall / len(pdfs):.1f} s/page)")
 
