@@ -143,7 +143,7 @@ def find_rules(ink: np.ndarray, ch: float) -> list[Block]:
         for x, y, w, h in component_boxes(lines):
             # Thin by its ink, not its box: a column rule on an old scan bends a few
             # pixels over the page's height, so its box is wider than the rule (Chronicling
-            # America: rules 3 px thick in boxes 13 px wide, all lost to a box test).
+            # America: rules 6 px thick in boxes up to 28 px wide, all lost to a box test).
             thick = 2 * cv2.countNonZero(lines[y:y + h, x:x + w]) / max(w, h)
             if thick <= max(3, ch / 3) and min(w, h) <= ch:
                 rules.append(Block(RULE, bbox=(2.0 * x, 2.0 * y, 2.0 * (x + w), 2.0 * (y + h))))
