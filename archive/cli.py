@@ -57,9 +57,9 @@ def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_d
 
     PATHS are files or directories (walked): PNG, JPEG, TIFF, PDF, and .txt OCR text.
     A file already ingested unchanged (same SHA-256) is skipped unless --force; a changed
-    file replaces its old rows in one transaction. A file that cannot be read is reported on one line,
-    recorded in the pages table with status 'error', and the batch goes on; the exit
-    status is then 2.
+    file replaces its old rows in one transaction. A file that cannot be read is reported
+    on one line, recorded in the pages table with status 'error', and the batch goes on;
+    the exit status is then 2.
 
     Pages run in parallel (--workers, or on a Dask cluster with --executor dask); this
     process alone writes the archive, one transaction per file, so an interrupted run

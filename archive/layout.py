@@ -558,22 +558,21 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
     """
     rules = [b.bbox for b in blocks if b.kind == RULE]
     flow = [b for b in ordered if b.kind != FURNITURE and b.bbox]
-    head_of: dict[int, int] = {}  # id(block) -> index of the title group heading it
-    groups: list[list[Block]] = []
+    head_of: dict[int, int] = {}  # id(block) -> number of the title group heading it
+    base = 0  # title groups numbered so far, over all cells
     for cell, ruled_above in _cells(flow, rules):
         titles = _title_groups([b for b in cell if b.kind == HEADLINE])
-        base = len(groups)
-        groups.extend(titles)
-        if ruled_above:
-            groups.append([])  # the cell's untitled text under its rule
+        own = {id(h): k for k, g in enumerate(titles) for h in g}
+        boxes = [union_bbox(h.bbox for h in g) for g in titles]
         for b in cell:
-            k = next((i for i, g in enumerate(titles) if any(h is b for h in g)), None)
+            k = own.get(id(b))
             if k is None:
-                k = 0 if len(titles) == 1 else _heading(b, titles)
+                k = 0 if len(titles) == 1 else _heading(b, boxes)
             if k is None and ruled_above:
-                k = len(titles)
+                k = len(titles)  # the cell's untitled text under its rule: a group of its own
             if k is not None:
                 head_of[id(b)] = base + k
+        base += len(titles) + ruled_above
     ids: dict[int, int] = {}  # title group -> region, numbered in reading order
     current = None
     for b in ordered:
@@ -636,11 +635,10 @@ def _title_groups(headlines: list[Block]) -> list[list[Block]]:
     return groups
 
 
-def _heading(b: Block, titles: list[list[Block]]) -> int | None:
-    """The lowest title group above ``b`` that spans part of its width."""
+def _heading(b: Block, boxes: list) -> int | None:
+    """The lowest title group (by its box) above ``b`` that spans part of its width."""
     best, best_y = None, None
-    for k, g in enumerate(titles):
-        gx0, gy0, gx1, gy1 = union_bbox(h.bbox for h in g)
+    for k, (gx0, gy0, gx1, gy1) in enumerate(boxes):
         overlap = min(gx1, b.bbox[2]) - max(gx0, b.bbox[0])
         if gy1 <= b.bbox[1] + 2 and overlap > 0.3 * min(gx1 - gx0, b.bbox[2] - b.bbox[0]):
             if best_y is None or gy1 > best_y:

@@ -205,28 +205,29 @@ def _attach_captions(units: list[Block], drafts: list[_Draft], owner: dict[int, 
     for i, u in enumerate(units):
         if u.kind != CAPTION:
             continue
-        same = {k for k, d in enumerate(drafts) if u.region is not None and d.region == u.region}
-        if len(same) == 1:
-            target = same.pop()
-            drafts[target].members.append(u)
-            owner[id(u)] = u.article = target
-            continue
-        prev = next((owner[id(x)] for x in reversed(units[:i]) if id(x) in owner), None)
-        nxt = next((owner[id(x)] for x in units[i + 1:] if id(x) in owner), None)
-        if prev is None and nxt is None:
-            drafts.append(_Draft())
-            target = len(drafts) - 1
-        elif nxt is None or prev == nxt:
-            target = prev
-        elif prev is None:
-            target = nxt
-        else:
-            target = _nearest(u, (prev, nxt), drafts)
-            if target is None:
-                target = nxt if drafts[prev].closed or not drafts[nxt].started or \
-                    _leads_into(units, i, drafts[nxt]) else prev
+        same = [k for k, d in enumerate(drafts) if u.region is not None and d.region == u.region]
+        target = same[0] if len(same) == 1 else _around(units, i, drafts, owner)
         drafts[target].members.append(u)
         owner[id(u)] = u.article = target
+
+
+def _around(units: list[Block], i: int, drafts: list[_Draft], owner: dict[int, int]) -> int:
+    """The article for the caption ``units[i]`` from the articles before and after it."""
+    u = units[i]
+    prev = next((owner[id(x)] for x in reversed(units[:i]) if id(x) in owner), None)
+    nxt = next((owner[id(x)] for x in units[i + 1:] if id(x) in owner), None)
+    if prev is None and nxt is None:
+        drafts.append(_Draft())
+        return len(drafts) - 1
+    if nxt is None or prev == nxt:
+        return prev
+    if prev is None:
+        return nxt
+    target = _nearest(u, (prev, nxt), drafts)
+    if target is None:
+        target = nxt if drafts[prev].closed or not drafts[nxt].started or \
+            _leads_into(units, i, drafts[nxt]) else prev
+    return target
 
 
 def _nearest(caption: Block, candidates: tuple[int, int], drafts: list[_Draft]) -> int | None:

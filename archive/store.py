@@ -260,9 +260,8 @@ def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
         "page_id": page_id, "block_id": first + n, "article_id": aid(b.article), "line_number": k,
         "text": ln.text, **_xywh(ln.bbox),
         "confidence": round(sum(w.conf for w in ln.words) / len(ln.words), 1) if ln.words else None,
-        "words": json.dumps([{"text": w.text, "x0": round(w.x0, 1), "top": round(w.top, 1), "x1": round(w.x1, 1),
-                              "bottom": round(w.bottom, 1), "conf": round(w.conf, 1)} for w in ln.words],
-                            ensure_ascii=False),
+        "words": json.dumps([{k: round(v, 1) if isinstance(v, float) else v for k, v in w.to_dict().items()}
+                             for w in ln.words], ensure_ascii=False),
     } for n, b in enumerate(p.blocks) for k, ln in enumerate(b.lines)), pk="id")
     db["repairs"].insert_all(({
         "page_id": page_id, "article_id": aid(r.article), "kind": r.kind, "before": r.before,

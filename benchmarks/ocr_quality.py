@@ -91,9 +91,16 @@ def picture(path: Path, blocks: list[dict], out: Path) -> None:
             n += 1
             label = f"{n}" + (f"/a{b['article']}" if b["article"] is not None else "")
             cv2.putText(img, label, (x0 + 6, y0 + 40), cv2.FONT_HERSHEY_SIMPLEX, 1.3, colour, 3)
-    scale = 800 / img.shape[1]
+    _write_small(img, out, 800, 70)
+
+
+def _write_small(img, out: Path, width: int, quality: int) -> None:
+    """A picture for docs/: ``width`` pixels wide, as a JPEG."""
+    import cv2
+
+    scale = width / img.shape[1]
     cv2.imwrite(str(out), cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA),
-                [cv2.IMWRITE_JPEG_QUALITY, 70])
+                [cv2.IMWRITE_JPEG_QUALITY, quality])
 
 
 def whole_page_tesseract(path: Path, dpi: int) -> str:
@@ -153,9 +160,7 @@ def region_picture(path: Path, blocks: list[dict], out: Path) -> None:
             x0, y0, x1, y1 = map(int, b["bbox"])
             cv2.rectangle(tint, (x0, y0), (x1, y1), palette[b["region"] % len(palette)], -1)
     img = cv2.addWeighted(img, 0.55, tint, 0.45, 0).astype(np.uint8)
-    scale = 1100 / img.shape[1]
-    cv2.imwrite(str(out), cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA),
-                [cv2.IMWRITE_JPEG_QUALITY, 75])
+    _write_small(img, out, 1100, 75)
 
 
 def chronam_pages(k: int) -> list[Path]:
