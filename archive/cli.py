@@ -1,10 +1,12 @@
-"""The ``archive`` command. The library raises; this layer prints one line and exits."""
+"""The ``archive`` command. The library raises typed errors; this layer alone turns
+them into one line on stderr and the README's exit codes (``ArchiveGroup.main``)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -14,7 +16,47 @@ from .errors import ArchiveError, ExitCode
 from .model import Options
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def one_line(text) -> str:
+    """A message as one line: a file name may hold a newline or a control character."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+class ArchiveGroup(click.Group):
+    """Every command's errors end here, mapped to exit codes by type, never by text."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        extra.pop("standalone_mode", None)
+        try:
+            rv = super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+        except click.UsageError as e:  # click's own code is 2, which here means "an input file failed"
+            e.show()
+            sys.exit(ExitCode.bad_args)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(ExitCode.ctrl_c)
+        except ArchiveError as e:
+            sys.exit(_report(e, e.exit_code))
+        except sqlite3.Error as e:
+            sys.exit(_report(f"database: {e}", ExitCode.database))
+        except KeyboardInterrupt:
+            click.echo("Aborted.", err=True)
+            sys.exit(ExitCode.ctrl_c)
+        sys.exit(rv if isinstance(rv, int) else ExitCode.ok)
+
+
+def _report(message, code: int) -> int:
+    click.echo(f"Error: {one_line(message)}", err=True)
+    if logging.getLogger().isEnabledFor(logging.DEBUG):
+        import traceback
+
+        traceback.print_exc()
+    return int(code)
+
+
+@click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newspaper-archive")
 @click.option("-v", "--verbose", is_flag=True, help="Log each stage to stderr, with tracebacks.")
 def cli(verbose):
@@ -23,13 +65,20 @@ def cli(verbose):
     \b
     archive ingest raw_pages seeds --db archive.db
     archive serve --db archive.db
+
+    \b
+    Exit status: 0 ok; 1 bad arguments; 2 an input file could not be read (the rest
+    were stored); 3 a missing program or Tesseract language; 4 the archive cannot be
+    opened or written (not SQLite, in use, disk full); 5 the Dask scheduler cannot be
+    reached; 15 a page failed for a reason that is not its file's (a bug: please report
+    it); 130 interrupted.
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The archive's SQLite file; created when missing.")
 @click.option("--lang", default="chi_sim+eng", show_default=True,
@@ -48,18 +97,25 @@ def cli(verbose):
               help="Resolution of image files that do not record theirs. Default: estimated from the type size.")
 @click.option("--images", "image_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where page images for the published archive are written. Default: FILE.images beside --db.")
+@click.option("--engine", default="tesseract", show_default=True,
+              help="The OCR engine: tesseract, or one a plugin adds (see --plugin).")
+@click.option("--plugin", "plugins", multiple=True, metavar="MODULE_OR_FILE",
+              help="Load a plugin (a module name or a .py file) for this run, e.g. another OCR engine. "
+                   "Repeatable; installed plugins (entry point 'archive') load without it.")
 @click.option("--force", is_flag=True,
               help="Read files again even when unchanged: after an upgrade, to store what the new "
                    "release finds (their old rows are replaced).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_dir, force, quiet):
+def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_dir, engine, plugins, force,
+           quiet):
     """Read, lay out, OCR, clean and segment pages, and store them in the archive.
 
     PATHS are files or directories (walked): PNG, JPEG, TIFF, PDF, and .txt OCR text.
     A file already ingested unchanged (same SHA-256) is skipped unless --force; a changed
     file replaces its old rows in one transaction. A file that cannot be read is reported
-    on one line, recorded in the pages table with status 'error', and the batch goes on;
-    the exit status is then 2.
+    on one line (error: FILE: reason), recorded in the pages table with status 'error',
+    and the batch goes on; the exit status is then 2 (15 when the cause was a bug or a
+    worker that died, not the file).
 
     Pages run in parallel (--workers, or on a Dask cluster with --executor dask); this
     process alone writes the archive, one transaction per file, so an interrupted run
@@ -71,11 +127,15 @@ def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_d
         archive ingest raw_pages seeds --db archive.db --workers 2
         archive ingest /mnt/scans --db archive.db --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    from . import pipeline
+    from . import batch
+    from .plugins import engine_names
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler is for --executor dask")
-    options = Options(lang=lang, ocr=ocr, dpi=dpi,
+    if engine not in engine_names(plugins):
+        raise click.BadParameter(f"{engine!r} is not an engine; installed: {', '.join(engine_names(plugins))}",
+                                 param_hint="--engine")
+    options = Options(lang=lang, ocr=ocr, dpi=dpi, engine=engine, plugins=tuple(plugins),
                       image_dir=str((image_dir or db_path.with_name(db_path.name + ".images")).resolve()))
     bar = None
 
@@ -92,14 +152,12 @@ def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_d
         if outcome.errors:
             if bar is not None:
                 click.echo("", err=True)
-            for line in outcome.errors:
-                click.echo(f"error: {line}", err=True)
+            for err in outcome.errors:
+                click.echo(f"error: {one_line(err)}", err=True)
 
     try:
-        outcomes = pipeline.ingest(paths, db_path, options, workers=workers, executor=executor,
-                                   scheduler=scheduler, on_page=on_page, on_file=on_file, force=force)
-    except ArchiveError as e:
-        raise _fail(e)
+        outcomes = batch.ingest(paths, db_path, options, workers=workers, executor=executor,
+                                scheduler=scheduler, on_page=on_page, on_file=on_file, force=force)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -107,8 +165,7 @@ def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_d
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
     click.echo(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no files found", err=True)
-    if any(o.errors for o in outcomes):
-        sys.exit(ExitCode.input_file)
+    return max((o.exit_code for o in outcomes), default=ExitCode.ok)
 
 
 @cli.command()
@@ -130,10 +187,7 @@ def clean(file, as_json, as_diff):
     """
     from . import pipeline
 
-    try:
-        result = pipeline.clean_text_file(file)
-    except ArchiveError as e:
-        raise _fail(e)
+    result = pipeline.clean_text_file(file)
     if as_json:
         click.echo(json.dumps({
             "source": str(file),
@@ -223,12 +277,6 @@ def _metadata_for(db_path: Path, metadata: Path | None) -> Path | None:
     out = db_path.with_name(db_path.name + ".metadata.json")
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return out
-
-
-def _fail(e: ArchiveError) -> click.ClickException:
-    exc = click.ClickException(str(e))
-    exc.exit_code = int(e.exit_code)
-    return exc
 
 
 if __name__ == "__main__":

@@ -1,18 +1,21 @@
 """Where pages are processed: in this process, in a local process pool, or on Dask.
 
-Every executor only runs ``pipeline.process_page`` on picklable ``PageContext`` objects
+Every executor only runs ``batch.safe_process`` on picklable ``PageContext`` objects
 and hands back plain results; the one SQLite writer stays in the parent process whatever
 runs the pages. An executor is ``submit(fn, arg) -> future`` (``future.result()``) plus
-``workers`` and ``close()``, the shape ``concurrent.futures`` and ``distributed.Client``
-share.
+``workers`` and ``close()``: the shape ``concurrent.futures`` and ``distributed.Client``
+share. For a worker that dies under a page, ``lost(exc)`` tells a lost worker from
+any other failure, ``shared_fate`` says whether the other pages in flight were lost
+with it (a process pool breaks for good), and ``restart()`` makes a new pool.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import logging
+import multiprocessing
 import os
+from concurrent.futures.process import BrokenProcessPool
 
 from .errors import ArchiveError, ClusterError, MissingDependencyError
 
@@ -32,11 +35,18 @@ class Inline:
     """Runs each page when it is submitted: one worker, no pickling, easiest to debug."""
 
     workers = 1
+    shared_fate = False
+
+    def lost(self, exc: BaseException) -> bool:
+        return False
 
     def submit(self, fn, arg):
         fut = cf.Future()
         fut.set_result(fn(arg))
         return fut
+
+    def restart(self):
+        pass
 
     def close(self):
         pass
@@ -45,13 +55,26 @@ class Inline:
 class Processes:
     """A local process pool. Fork keeps start-up cheap; each worker loads its OCR engine once."""
 
+    shared_fate = True
+
     def __init__(self, workers: int):
         self.workers = workers
-        self._pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=one_thread)
+        self._pool = self._new_pool()
+
+    def lost(self, exc: BaseException) -> bool:
+        return isinstance(exc, BrokenProcessPool)
+
+    def _new_pool(self):
+        return cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                      initializer=one_thread)
 
     def submit(self, fn, arg):
         return self._pool.submit(fn, arg)
+
+    def restart(self):
+        """A worker died and the pool is broken for good: start a new one."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
 
     def close(self):
         self._pool.shutdown(cancel_futures=True)
@@ -73,8 +96,15 @@ class Dask:
             if scheduler:
                 self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)
             else:
-                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=":0", silence_logs=logging.ERROR)
+                import dask
+
+                # A task on a worker that died is suspected: with one task a worker at a
+                # time (saturation 1), it is the page that killed it, and once is enough
+                # to fail it (Dask's default, 3, lets one page kill three workers).
+                with dask.config.set({"distributed.scheduler.allowed-failures": 1,
+                                      "distributed.scheduler.worker-saturation": 1.0}):
+                    self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                 dashboard_address=":0", silence_logs=logging.ERROR)
                 self._client = Client(self._cluster)
         except (OSError, TimeoutError) as e:
             raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {e}") from e
@@ -82,9 +112,19 @@ class Dask:
                                   self._client.scheduler_info()["workers"].values()))
         self._client.run(one_thread)
 
+    shared_fate = False  # Dask reschedules the other tasks of a dead worker itself
+
+    def lost(self, exc: BaseException) -> bool:
+        from distributed import KilledWorker
+
+        return isinstance(exc, KilledWorker)
+
     def submit(self, fn, arg):
         # pure=False: two pages with equal contexts are still two tasks
         return self._client.submit(fn, arg, pure=False)
+
+    def restart(self):
+        pass  # the nanny replaces a dead worker
 
     def close(self):
         self._client.close()

@@ -1,4 +1,5 @@
-"""Plugin hooks of the archive (pluggy). Plugins register under the ``archive`` entry point."""
+"""Plugin hooks of the archive (pluggy). Plugins register under the ``archive`` entry
+point, or are named for one run with ``archive ingest --plugin MODULE_OR_FILE``."""
 
 import pluggy
 
@@ -12,3 +13,8 @@ def get_ocr_engine(options):
 
     Called in worker processes, once per process; the first non-None answer wins.
     """
+
+
+@hookspec
+def ocr_engine_names():
+    """Return the names of the engines this plugin offers (for ``--engine``)."""

@@ -185,6 +185,7 @@ class Options:
     dpi: Optional[int] = None  # overrides what the file says
     engine: str = "tesseract"
     image_dir: Optional[str] = None  # where page images for the published archive go
+    plugins: tuple[str, ...] = ()  # modules or .py files loaded besides the installed plugins
 
 
 @dataclass

@@ -1,27 +1,21 @@
-"""The pipeline: read → layout → OCR → clean → segment for each page, store in the parent.
+"""The pipeline: read → layout → OCR → clean → segment, for one page.
 
-``process_page`` runs in worker processes and returns plain data; only the parent
-process writes SQLite, one transaction per source file, so an interrupted run never
-leaves half a file in the archive.
+``process_page`` runs in worker processes and returns plain data; ``archive.batch``
+sends it pages and is the one writer.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections import deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import cv2
 import numpy as np
 
-from . import clean, layout, read, segment, store
+from . import clean, layout, read, segment
 from . import patterns as P
-from .errors import ArchiveError, InputFileError
-from .executors import make_executor
 from .model import HEADLINE, PHOTO, RULE, SUBHEAD, Block, Options, Page, PageContext, PageResult, Word
 
 log = logging.getLogger(__name__)
@@ -299,112 +293,6 @@ def save_page_image(page: Page, ctx: PageContext) -> str:
     path = out_dir / f"{stem}.jpg"
     cv2.imwrite(str(path), page.image, [cv2.IMWRITE_JPEG_QUALITY, 85])
     return str(path.resolve())
-
-
-# --- running a batch ------------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    path: Path
-    status: str  # ingested | unchanged | failed | partial
-    pages: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-def _safe_process(ctx: PageContext):
-    """Worker entry: a page that fails comes back as its error, never as a crash."""
-    try:
-        return process_page(ctx)
-    except ArchiveError as e:
-        return e
-    except Exception as e:  # an unexpected bug in a stage must not stop the batch
-        log.debug("page failed", exc_info=True)
-        return InputFileError(ctx.source, f"page {ctx.page_number}: {type(e).__name__}: {e}")
-
-
-def ingest(paths: Iterable, db_path, options: Options, *, workers: int | None = None,
-           executor: str = "processes", scheduler: str | None = None,
-           on_page: Callable[[Path, int, int], None] | None = None,
-           on_file: Callable[[Outcome], None] | None = None, force: bool = False) -> list[Outcome]:
-    """Ingest every source under ``paths`` into the archive at ``db_path``; files
-    ingested before unchanged are skipped unless ``force``."""
-    db = store.open_db(db_path)
-    sources = read.iter_sources(paths)
-    outcomes: list[Outcome] = []
-    todo: list[tuple[Path, str, list[PageContext]]] = []
-    for src in sources:
-        try:
-            sha = read.sha256(src)
-            if not force and store.unchanged(db, str(src.resolve()), sha):
-                outcomes.append(Outcome(src, "unchanged"))
-                on_file and on_file(outcomes[-1])
-                continue
-            n = read.page_count(src)
-        except (ArchiveError, OSError) as e:
-            err = e if isinstance(e, ArchiveError) else InputFileError(src, e.strerror or str(e))
-            store.write_source(db, str(src.resolve()), _sha_or_none(src), [(1, err.reason if isinstance(err, InputFileError) else str(err))])
-            outcomes.append(Outcome(src, "failed", errors=[str(err)]))
-            on_file and on_file(outcomes[-1])
-            continue
-        # absolute paths: a Dask worker may run in another directory (or on another host)
-        todo.append((src, sha, [PageContext(src.resolve(), i + 1, options, sha256=sha) for i in range(n)]))
-
-    total = sum(len(c) for _, _, c in todo)
-    runner = None
-    try:
-        runner = make_executor(executor, workers=workers, scheduler=scheduler, pages=total)
-        done = 0
-        for (src, sha, ctxs), results in _results_by_file(runner, todo):
-            errors = []
-            for k, (c, res) in enumerate(zip(ctxs, results)):
-                done += 1
-                on_page and on_page(src, done, total)
-                if isinstance(res, Exception):
-                    reason = res.reason if isinstance(res, InputFileError) else str(res)
-                    errors.append(f"{src}: {reason}")
-                    results[k] = (c.page_number, reason)
-            store.write_source(db, str(src.resolve()), sha, results, read.source_metadata(src))
-            status = "ingested" if not errors else ("failed" if len(errors) == len(ctxs) else "partial")
-            outcomes.append(Outcome(src, status, pages=len(ctxs) - len(errors), errors=errors))
-            on_file and on_file(outcomes[-1])
-    finally:
-        if runner is not None:
-            runner.close()
-        db.conn.close()
-    store.prepare_for_publishing(db_path)
-    return outcomes
-
-
-def _results_by_file(runner, todo):
-    """Yield each file with its pages' results, files in order, while the executor works
-    ahead. At most a few pages per worker are in flight, so a batch of millions of pages
-    holds neither all its futures nor all its results in memory."""
-    jobs = [(i, c) for i, (_, _, ctxs) in enumerate(todo) for c in ctxs]
-    window = max(2, 4 * runner.workers)
-    pending: deque = deque()
-    next_job = 0
-    results: list = []
-    for i, (src, sha, ctxs) in enumerate(todo):
-        for _ in ctxs:
-            while next_job < len(jobs) and len(pending) < window:
-                pending.append(runner.submit(_safe_process, jobs[next_job][1]))
-                next_job += 1
-            fut = pending.popleft()
-            try:
-                results.append(fut.result())
-            except Exception as e:  # a worker process lost (killed, out of memory) or a cluster error
-                c = ctxs[len(results)]
-                results.append(InputFileError(src, f"page {c.page_number}: worker failed: {type(e).__name__}: {e}"))
-        yield (src, sha, ctxs), results
-        results = []
-
-
-def _sha_or_none(path: Path) -> str | None:
-    try:
-        return read.sha256(path)
-    except OSError:
-        return None
 
 
 def clean_text_file(path: Path) -> PageResult:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -29,14 +30,27 @@ PDF_RASTER_DPI = 300
 MIN_TEXT_LAYER_CHARS = 20
 
 
-def iter_sources(paths) -> list[Path]:
-    """Files to ingest, in a stable order: directories walked, unknown suffixes skipped."""
-    out: list[Path] = []
+def iter_sources(paths) -> list[Path | InputFileError]:
+    """Files to ingest, in a stable order: directories walked (symbolic links to
+    directories are not followed, so a link loop ends), unknown suffixes skipped. A path
+    that does not exist and a directory that cannot be listed come back as errors in
+    their place, for the batch to report and go on."""
+    out: list[Path | InputFileError] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
-        else:
+            found: list[Path] = []
+
+            def unlistable(e: OSError) -> None:
+                out.append(InputFileError(e.filename or p, f"cannot list folder: {e.strerror or e}"))
+
+            for root, dirs, files in os.walk(p, onerror=unlistable):
+                dirs.sort()
+                found.extend(Path(root) / f for f in files if Path(f).suffix.lower() in SUFFIXES)
+            out.extend(sorted(found))
+        elif p.exists() or p.is_symlink():
             out.append(p)
+        else:
+            out.append(InputFileError(p, "no such file or directory"))
     return out
 
 

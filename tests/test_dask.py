@@ -86,4 +86,4 @@ def test_unreachable_scheduler_is_one_clear_error(sources, tmp_path):
 
 def test_scheduler_without_dask_executor_is_a_usage_error(sources, tmp_path):
     proc = run_archive("ingest", sources, "--db", tmp_path / "a.db", "--scheduler", "tcp://127.0.0.1:9")
-    assert proc.returncode == 2 and "--executor dask" in proc.stderr
+    assert proc.returncode == 1 and "--executor dask" in proc.stderr
