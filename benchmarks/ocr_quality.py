@@ -16,6 +16,10 @@ and prints per page and on average (archive.scoring.score_layout):
 ``--pictures DIR`` draws our blocks on every page that misses a target (kinds by colour,
 reading order and article numbered).
 
+``--devset [DIR]`` scores the pages of a renderer this project did not write
+(``../shared/data/devset``) at 300 and 200 dpi with the same measures, plus "kept": the
+share of true articles stored as exactly one article.
+
 Then, on K Chronicling America pages in ../shared (taken in turn from each batch), the
 CER between our text (from the PDF's text layer, and from our own OCR with ``--ocr
 always``) and the ABBYY ALTO text: agreement with a peer, not accuracy (the ALTO is
@@ -38,14 +42,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from archive import corpora as C  # noqa: E402
-from archive import render  # noqa: E402
-from archive.scoring import cer, page_text, score_layout, squeeze, word_bag_f1  # noqa: E402
+from testkit import corpora as C
+from testkit import render
+from testkit.scoring import cer, page_text, score_layout, squeeze, word_bag_f1
 
 SEED_TEXT = ROOT / "seeds" / "000_c24c6819f75a4cba.txt"
 CHRONAM = ROOT.parent / "shared" / "data" / "chronam"
+DEVSET = ROOT.parent / "shared" / "data" / "devset"
 COLUMNS = ["art CER", "page CER", "psm3 CER", "kinds", "capt", "F1", "order"]
 
 
@@ -207,12 +211,59 @@ def chronam(k: int, work: Path, pictures: Path | None = None) -> None:
         print(f"{'mean':52s} {mode:>6s} {sum(cers) / len(cers):7.4f}   ({wall / len(pdfs):.1f} s/page)")
 
 
+def devset(root: Path, dpis: tuple[int, ...], work: Path, pictures: Path | None = None) -> None:
+    """Pages of a renderer this project did not write, at each resolution."""
+    from testkit import devset as D
+
+    dirs = D.pages(root)
+    if not dirs:
+        print(f"no devset pages in {root}")
+        return
+    for dpi in dpis:
+        scans = {}
+        for d in dirs:
+            image, t = D.truth(d, dpi)
+            link = work / f"devset{dpi}" / f"{d.name}.jpg"  # one name per page in the archive
+            link.parent.mkdir(parents=True, exist_ok=True)
+            if not link.exists():
+                link.symlink_to(image.resolve())
+            scans[d.name] = (link, t)
+        db = work / f"devset{dpi}.db"
+        wall = ingest([p for p, _ in scans.values()], db)
+        con = sqlite3.connect(db)
+        print(f"\ndevset ({root}) at {dpi} dpi")
+        print(f"{'page':14s} {'art CER':>8s} {'page CER':>8s} {'kinds':>6s} {'capt':>5s} {'F1':>6s} "
+              f"{'kept':>5s} {'order':>6s} {'#art':>5s}", flush=True)
+        rows = []
+        for name, (path, t) in scans.items():
+            blocks, articles = our_page(con, path)
+            s = D.score(t, blocks, articles)
+            rows.append(s)
+            if pictures and (s["article_cer"] > 0.02 or s["kept"] < s["articles"]):
+                pictures.mkdir(parents=True, exist_ok=True)
+                picture(path, blocks, pictures / f"devset{dpi}_{name}.jpg")
+            print(f"{name:14s} {s['article_cer']:8.4f} {s['page_cer']:8.4f} {s['kind_accuracy']:6.3f} "
+                  f"{s['captions_attached']:>2d}/{s['captions']:<2d} {s['pairwise_f1']:6.3f} "
+                  f"{s['kept']:>2d}/{s['articles']:<2d} {s['order_distance']:6.3f} {len(articles):5d}", flush=True)
+        con.close()
+        n = len(rows)
+        mean = lambda k: sum(r[k] for r in rows) / n  # noqa: E731
+        kept = sum(r["kept"] for r in rows) / max(1, sum(r["articles"] for r in rows))
+        print(f"{'mean':14s} {mean('article_cer'):8.4f} {mean('page_cer'):8.4f} {mean('kind_accuracy'):6.3f} "
+              f"{sum(r['captions_attached'] for r in rows):>2d}/{sum(r['captions'] for r in rows):<2d} "
+              f"{mean('pairwise_f1'):6.3f} {kept:5.0%} {mean('order_distance'):6.3f}")
+        print(f"wall {wall:.0f} s for {n} pages with 2 workers: {wall / n:.1f} s/page")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=20)
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--dpi", default="300", help="resolutions to draw from, comma-separated: 200,300")
     ap.add_argument("--chronam", type=int, default=3, help="Chronicling America pages to compare (0: none)")
+    ap.add_argument("--devset", type=Path, nargs="?", const=DEVSET, default=None,
+                    help=f"also score the pages of another renderer (default folder: {DEVSET})")
+    ap.add_argument("--devset-dpi", default="300,200", help="resolutions of the devset scans to score")
     ap.add_argument("--keep", type=Path, default=None, help="work in this directory and keep it")
     ap.add_argument("--pictures", type=Path, default=None,
                     help="write our blocks drawn on each failing page (kinds, reading order, article) here")
@@ -221,6 +272,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     if args.pages:
         rendered(args.pages, args.seed, tuple(int(x) for x in args.dpi.split(",")), work, args.pictures)
+    if args.devset:
+        devset(args.devset, tuple(int(x) for x in args.devset_dpi.split(",")), work, args.pictures)
     if args.chronam:
         chronam(args.chronam, work, args.pictures)
     if not args.keep:

@@ -15,11 +15,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from archive import corpora as C  # noqa: E402
-from archive.scoring import passes_gates  # noqa: E402
-from tests.reflow import score_variants  # noqa: E402
+from testkit import corpora as C
+from testkit.scoring import passes_gates
+from testkit.reflow import score_variants
 
 SHARED = ROOT.parent / "shared"
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from archive.pipeline import clean_text_file
-from archive.scoring import passes_gates, score_against_gold
+from testkit.scoring import passes_gates, score_against_gold
 
 
 def main(seed: str, gold: str) -> int:

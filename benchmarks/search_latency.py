@@ -20,9 +20,8 @@ from pathlib import Path
 import sqlite_utils
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from tests.conftest import serving  # noqa: E402
+from testkit.server import serving
 
 
 def queries(db_path: Path, rng: random.Random, n: int) -> dict[str, list[str]]:

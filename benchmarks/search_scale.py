@@ -18,17 +18,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from archive import corpora as C  # noqa: E402
-from archive import store  # noqa: E402
-from archive.model import Article, Caption, Page, PageResult, Paragraph  # noqa: E402
-from benchmarks.search_latency import report  # noqa: E402
+from testkit import corpora as C
+from archive import store
+from archive.model import Article, Caption, Page, PageResult, Paragraph
+from benchmarks.search_latency import report
 
 SHARED = ROOT.parent / "shared"
 ARTICLES_PER_PAGE = 10

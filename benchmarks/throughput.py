@@ -35,10 +35,9 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from archive import render  # noqa: E402
-from archive.scoring import cer, page_text, squeeze  # noqa: E402
+from testkit import render
+from testkit.scoring import cer, page_text, squeeze
 
 SEED_TEXT = ROOT / "seeds" / "000_c24c6819f75a4cba.txt"
 

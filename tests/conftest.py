@@ -1,14 +1,12 @@
-import contextlib
 import json
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from testkit.server import free_port, serving  # noqa: F401  (re-exported for the tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -37,36 +35,3 @@ def tesseract():
     if shutil.which("tesseract") is None:
         pytest.fail("tesseract is not installed: run `make install`")
     return shutil.which("tesseract")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serving(db_path, *extra):
-    """``archive serve`` on a free port, as a user starts it; yields the base URL."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--db", str(db_path),
-                             "--port", str(port), *extra],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    break
-                time.sleep(0.2)
-        else:
-            raise AssertionError("archive serve did not answer")
-        if proc.poll() is not None:
-            raise AssertionError(proc.stderr.read().decode())
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)

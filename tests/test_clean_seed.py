@@ -2,7 +2,7 @@
 
 import json
 
-from archive.scoring import score_against_gold
+from testkit.scoring import score_against_gold
 
 from .conftest import SEED, run_archive
 

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from .conftest import ROOT, run_archive
-from .reflow import reflow
+from testkit.reflow import reflow
 
 distributed = pytest.importorskip("distributed")
 

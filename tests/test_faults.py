@@ -9,10 +9,10 @@ import sqlite3
 
 import pytest
 
-from archive.errors import ArchiveError, InputFileError, all_error_types
+from archive.errors import InputFileError, all_error_types
 
 from .conftest import ROOT, run_archive
-from .reflow import reflow
+from testkit.reflow import reflow
 
 PLUGIN = ROOT / "tests" / "plugins" / "faulty_engines.py"
 N_TEXT = 12

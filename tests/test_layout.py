@@ -7,8 +7,9 @@ import random
 import numpy as np
 import pytest
 
-from archive import layout, render
-from archive.scoring import _overlap
+from archive import layout
+from testkit import render
+from testkit.scoring import _overlap
 
 from .conftest import SEED
 

@@ -6,7 +6,7 @@ import unicodedata
 import pytest
 import sqlite_utils
 
-from archive.scoring import cer, squeeze
+from testkit.scoring import cer, squeeze
 
 from .conftest import ROOT, run_archive
 
@@ -161,7 +161,7 @@ def samples(tmp_path_factory, tesseract):
 def test_layout_of_the_sample_pages_meets_the_targets(samples):
     """Issue 4's targets on the samples (benchmarks/ocr_quality.py measures many more):
     every caption in its article, articles pairwise F1 >= 0.95, reading order within 0.05."""
-    from archive.scoring import score_layout
+    from testkit.scoring import score_layout
 
     db, pages = samples
     for path in pages:
@@ -188,7 +188,8 @@ def test_layout_of_the_sample_pages_meets_the_targets(samples):
 def test_language_is_chosen_by_what_the_page_is_written_in(tmp_path, tesseract):
     """chi_sim+eng: a heavily degraded 200-dpi Chinese page (where Tesseract's script
     detection says Latin) is read with chi_sim; a Chronicling America page with eng."""
-    from archive import pipeline, read, render
+    from archive import pipeline, read
+    from testkit import render
     from archive.model import Options, PageContext
     from archive.plugins import get_ocr_engine
 

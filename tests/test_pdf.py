@@ -3,9 +3,10 @@ read whole and agrees with the ABBYY ALTO published beside it (issue 4, must-hav
 
 import pytest
 
-from archive import corpora, pipeline, read
+from archive import pipeline, read
+from testkit import corpora
 from archive.model import Options, PageContext
-from archive.scoring import word_bag_f1
+from testkit.scoring import word_bag_f1
 
 from .conftest import ROOT
 

@@ -14,11 +14,11 @@ import random
 
 import pytest
 
-from archive import corpora as C
-from archive.scoring import passes_gates
+from testkit import corpora as C
+from testkit.scoring import passes_gates
 
 from .conftest import SHARED
-from .reflow import reflow, score_variants
+from testkit.reflow import reflow, score_variants
 
 CHRONAM = SHARED / "data" / "chronam"
 

