@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from . import patterns as P
 from .model import (
-    AD_MARKER, BODY, BYLINE, CAPTION, HEADLINE, NOTE, TEXT, Block, Repair, union_bbox,
+    AD_MARKER, BODY, BYLINE, CAPTION, HEADLINE, NOTE, TEXT, Block, Repair, RepairKind, union_bbox,
 )
 
 
@@ -32,7 +32,7 @@ def clean(blocks: list[Block]) -> tuple[list[Block], list[Repair]]:
     for u in units:
         if u.kind == CAPTION:
             repairs.append(Repair(
-                "caption_extracted", before=u.text, after="", bbox=u.bbox,
+                RepairKind.CAPTION_EXTRACTED, before=u.text, after="", bbox=u.bbox,
                 detail="caption lifted out of the running text",
             ))
     units = join_breaks(units, repairs)
@@ -48,7 +48,7 @@ def drop_whitespace(blocks: list[Block], repairs: list[Repair]) -> list[Block]:
         spaces = [b for b in blank_run if b]
         if spaces or len(blank_run) > 1:
             repairs.append(Repair(
-                "whitespace", before="\n".join(blank_run), after="",
+                RepairKind.WHITESPACE, before="\n".join(blank_run), after="",
                 detail=f"removed {len(blank_run)} blank line(s), {len(spaces)} of them spaces only",
             ))
         blank_run.clear()
@@ -215,7 +215,7 @@ def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
             out[-1] = replace(out[-1], text=P.join_text(out[-1].text, u.text),
                               bbox=union_bbox([out[-1].bbox, u.bbox]), lines=out[-1].lines + u.lines)
             repairs.append(Repair(
-                "join_word", before=before, after=out[-1].text,
+                RepairKind.JOIN_WORD, before=before, after=out[-1].text,
                 bbox=out[-1].bbox, detail="a title's last line was read as a block of its own",
             ))
             continue
@@ -251,7 +251,7 @@ def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
         if open_idx is not None and not P.ends_paragraph(out[open_idx].text) \
                 and out[open_idx].ends_paragraph is not True:
             repairs.append(Repair(
-                "unresolved", before=out[open_idx].text[-20:], after=out[open_idx].text[-20:],
+                RepairKind.UNRESOLVED, before=out[open_idx].text[-20:], after=out[open_idx].text[-20:],
                 bbox=out[open_idx].bbox,
                 detail="paragraph ends mid-sentence and no continuation follows: text may be lost here",
             ))
@@ -261,7 +261,7 @@ def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
     if open_idx is not None and not P.ends_paragraph(out[open_idx].text) \
             and out[open_idx].ends_paragraph is not True:
         repairs.append(Repair(
-            "unresolved", before=out[open_idx].text[-20:], after=out[open_idx].text[-20:],
+            RepairKind.UNRESOLVED, before=out[open_idx].text[-20:], after=out[open_idx].text[-20:],
             bbox=out[open_idx].bbox,
             detail="the last paragraph ends mid-sentence: its continuation is not on this page",
         ))
@@ -277,14 +277,14 @@ def _join(left: str, right: str, repairs: list[Repair], bbox, *, word: str | Non
     if hy is not None:
         joined, kept = hy
         repairs.append(Repair(
-            "dehyphenate", before=f"{left[-15:]}|{right[:15]}", after=joined[len(left) - 16:len(left) + 15 - 1],
+            RepairKind.DEHYPHENATE, before=f"{left[-15:]}|{right[:15]}", after=joined[len(left) - 16:len(left) + 15 - 1],
             bbox=bbox, detail=("hyphen kept: a compound" if kept else "soft hyphen removed") + f" at a {where}{around}",
         ))
         return joined
     joined = P.join_text(left, right)
     if within_block:
         return joined  # ordinary line wrap inside a block: not a repair
-    kind = "join_word" if word else "join_paragraph"
+    kind = RepairKind.JOIN_WORD if word else RepairKind.JOIN_PARAGRAPH
     detail = (f"column break inside the word {word}" if word
               else "paragraph continued across a column break (no sentence end before it)")
     repairs.append(Repair(

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from .errors import ArchiveError, ExitCode
-from .model import Options
+from .model import Options, RepairKind
 
 
 def one_line(text) -> str:
@@ -200,7 +200,7 @@ def clean(file, as_json, as_diff):
             click.echo(f"@@ {r.kind}: {r.detail}")
             for line in (r.before or "").split("\n"):
                 click.echo(f"-{line}")
-            if r.kind != "caption_extracted" and r.kind != "whitespace":
+            if r.kind not in (RepairKind.CAPTION_EXTRACTED, RepairKind.WHITESPACE):
                 for line in (r.after or "").split("\n"):
                     click.echo(f"+{line}")
         return

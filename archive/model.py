@@ -9,34 +9,79 @@ Tesseract's 0-100 scale. Text-only sources (an OCR text stream such as the seed)
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Optional
 
 BBox = tuple[float, float, float, float]
 
-# Block kinds produced by the layout stage (geometry) or by cleanup (text rules).
-TEXT = "text"  # not yet classified: a line of an OCR text stream, a column segment
-HEADLINE = "headline"
-KICKER = "kicker"
-SUBHEAD = "subhead"
-BYLINE = "byline"
-BODY = "body"
-CAPTION = "caption"
-NOTE = "note"
-PHOTO = "photo"
-RULE = "rule"
-AD_MARKER = "ad_marker"
-FURNITURE = "furniture"  # folio, running head, page number
-BLOCK_KINDS = (
-    TEXT, HEADLINE, KICKER, SUBHEAD, BYLINE, BODY, CAPTION, NOTE, PHOTO, RULE,
-    AD_MARKER, FURNITURE,
-)
+class Kind(StrEnum):
+    """What a block is. The one list of block kinds: stored as ``blocks.kind``.
 
-# Repair kinds: every change cleanup makes to the text is one of these.
-REPAIR_KINDS = (
-    "join_word", "join_paragraph", "dehyphenate", "caption_extracted",
-    "headline_moved", "whitespace", "unresolved",
-)
+    Layout gives most kinds from geometry, cleanup and segmentation refine them from
+    the words. ``is_text``: the block holds text (OCR reads it, cleanup sees it);
+    ``in_article``: its text belongs to an article's text (headline, body, caption,
+    note...), where page furniture, photos and rules never do.
+    """
+
+    TEXT = "text"  # not yet classified: a line of an OCR text stream, a column segment
+    HEADLINE = "headline"  # title type: headline, kicker or subtitle by its place in the title group
+    KICKER = "kicker"
+    SUBHEAD = "subhead"  # a crosshead inside an article's body
+    BYLINE = "byline"
+    BODY = "body"
+    CAPTION = "caption"
+    NOTE = "note"  # an author or source note, a jump line ("下转第N版")
+    PHOTO = "photo"
+    RULE = "rule"
+    AD_MARKER = "ad_marker"  # 广告 and its kin: what follows is advertising
+    FURNITURE = "furniture"  # folio, running head, page number: the page's, no article's
+
+    @property
+    def is_text(self) -> bool:
+        return self not in (Kind.PHOTO, Kind.RULE)
+
+    @property
+    def in_article(self) -> bool:
+        return self.is_text and self is not Kind.FURNITURE
+
+
+# The kinds by their names, as the stages import them.
+TEXT, HEADLINE, KICKER, SUBHEAD, BYLINE, BODY = (Kind.TEXT, Kind.HEADLINE, Kind.KICKER, Kind.SUBHEAD,
+                                                 Kind.BYLINE, Kind.BODY)
+CAPTION, NOTE, PHOTO, RULE, AD_MARKER, FURNITURE = (Kind.CAPTION, Kind.NOTE, Kind.PHOTO, Kind.RULE,
+                                                    Kind.AD_MARKER, Kind.FURNITURE)
+BLOCK_KINDS = tuple(Kind)
+
+
+class RepairKind(StrEnum):
+    """Every change cleanup and segmentation make to the text is one of these
+    (``repairs.kind``)."""
+
+    JOIN_WORD = "join_word"  # a word cut by a column break, joined
+    JOIN_PARAGRAPH = "join_paragraph"  # a paragraph cut by a column break, joined
+    DEHYPHENATE = "dehyphenate"  # a Latin word hyphenated at a line end, joined
+    CAPTION_EXTRACTED = "caption_extracted"  # a caption lifted out of the running text
+    HEADLINE_MOVED = "headline_moved"  # a column's headline printed after its body, moved back
+    WHITESPACE = "whitespace"  # blank or space-only lines removed
+    UNRESOLVED = "unresolved"  # a cut that could not be joined with certainty, left as it is
+
+
+REPAIR_KINDS = tuple(RepairKind)
+
+
+class ParagraphKind(StrEnum):
+    PARAGRAPH = "paragraph"
+    SUBHEAD = "subhead"
+
+
+class SourceKind(StrEnum):
+    """How a page was read (``pages.source_kind``)."""
+
+    IMAGE = "image"
+    PDF_TEXT = "pdf-text"  # a PDF page's text layer
+    PDF_IMAGE = "pdf-image"  # a PDF page rasterised and OCR'd
+    TEXT = "text"  # an OCR text stream, no geometry
 
 
 def union_bbox(boxes) -> Optional[BBox]:
@@ -84,7 +129,7 @@ class Block:
     and cleanup falls back on typography and language.
     """
 
-    kind: str
+    kind: Kind
     text: str = ""
     bbox: Optional[BBox] = None
     lines: list[Line] = field(default_factory=list)
@@ -99,6 +144,9 @@ class Block:
     # centred line, which may be a crosshead in body weight.
     bold: Optional[bool] = None
 
+    def __post_init__(self):
+        self.kind = Kind(self.kind)
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["lines"] = [line.to_dict() for line in self.lines]
@@ -109,12 +157,15 @@ class Block:
 class Repair:
     """One change cleanup made: nothing is dropped or joined without a record."""
 
-    kind: str
+    kind: RepairKind
     before: str
     after: str
     detail: str = ""
     bbox: Optional[BBox] = None
     article: Optional[int] = None
+
+    def __post_init__(self):
+        self.kind = RepairKind(self.kind)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -132,7 +183,7 @@ class Caption:
 
 @dataclass
 class Paragraph:
-    kind: str  # "paragraph" or "subhead"
+    kind: ParagraphKind
     text: str
     bbox: Optional[BBox] = None
 
@@ -203,7 +254,7 @@ class PageContext:
 class Page:
     source_path: str
     page_number: int
-    source_kind: str  # image | pdf-text | pdf-image | text
+    source_kind: SourceKind
     width: Optional[int] = None
     height: Optional[int] = None
     dpi: Optional[int] = None

@@ -16,7 +16,9 @@ import numpy as np
 
 from . import clean, layout, read, segment
 from . import patterns as P
-from .model import HEADLINE, PHOTO, RULE, SUBHEAD, Block, Options, Page, PageContext, PageResult, Word
+from .model import (
+    HEADLINE, SUBHEAD, Block, Options, Page, PageContext, PageResult, SourceKind, Word,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ def process_page(ctx: PageContext) -> PageResult:
     clock = _Clock()
     with clock("read"):
         page = read.read_page(ctx)
-    if page.source_kind == "text":
+    if page.source_kind == SourceKind.TEXT:
         units = page.blocks
     else:
         units, extras = analyse_image(page, ctx.options, clock)
@@ -45,7 +47,7 @@ def process_page(ctx: PageContext) -> PageResult:
         units, repairs = clean.clean(units)
     with clock("segment"):
         articles = segment.segment(units, repairs)
-    page.blocks = units if page.source_kind == "text" else units + extras
+    page.blocks = units if page.source_kind == SourceKind.TEXT else units + extras
     if page.image is not None and ctx.options.image_dir:
         with clock("image"):
             page.image_path = save_page_image(page, ctx)
@@ -89,7 +91,7 @@ def analyse_image(page: Page, options: Options, clock: _Clock | None = None) -> 
         for u in layout.paragraphs(b, body, heavy):
             if u.text.strip():
                 units.append(u)
-    extras = [b for b in blocks if b.kind in (PHOTO, RULE)]
+    extras = [b for b in blocks if not b.kind.is_text]
     return units, extras
 
 
@@ -175,7 +177,7 @@ def _split_languages(lang: str) -> tuple[list[str], list[str]]:
 
 
 def _largest_text_block(blocks: list[Block]) -> Block | None:
-    text_blocks = [b for b in blocks if b.kind not in (PHOTO, RULE) and b.bbox]
+    text_blocks = [b for b in blocks if b.kind.is_text and b.bbox]
     return max(text_blocks, key=lambda b: (b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1]), default=None)
 
 
@@ -265,7 +267,7 @@ def _assign_words(blocks: list[Block], words: list[Word]) -> None:
     page (on a Chronicling America page a fifth of the words fell outside every block)."""
     from .ocr import lines_from_words
 
-    text_blocks = [i for i, b in enumerate(blocks) if b.kind not in (PHOTO, RULE)] or list(range(len(blocks)))
+    text_blocks = [i for i, b in enumerate(blocks) if b.kind.is_text] or list(range(len(blocks)))
     buckets: dict[int, list[Word]] = {}
     if words and text_blocks:
         boxes = np.array([blocks[i].bbox for i in text_blocks], dtype=np.float32)
@@ -279,7 +281,7 @@ def _assign_words(blocks: list[Block], words: list[Word]) -> None:
         for w, k in zip(words, nearest):
             buckets.setdefault(text_blocks[k], []).append(w)
     for i, b in enumerate(blocks):
-        if i in buckets or b.kind not in (PHOTO, RULE):
+        if i in buckets or b.kind.is_text:
             b.lines = lines_from_words(buckets.get(i, []))
             b.text = "\n".join(ln.text for ln in b.lines)
 
@@ -304,6 +306,6 @@ def clean_text(text: str) -> PageResult:
     """Cleanup and segmentation of an OCR text stream held in memory."""
     units, repairs = clean.clean(read.text_blocks(text))
     articles = segment.segment(units, repairs)
-    page = Page(source_path="<text>", page_number=1, source_kind="text", blocks=units)
+    page = Page(source_path="<text>", page_number=1, source_kind=SourceKind.TEXT, blocks=units)
     return PageResult(page=page, articles=articles, repairs=repairs)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputFileError
-from .model import TEXT, Block, Options, Page, PageContext, Word
+from .model import TEXT, Block, Options, Page, PageContext, SourceKind, Word
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,8 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def source_kind(path: Path) -> str:
+def file_type(path: Path) -> str:
+    """image, pdf or text, by the file's suffix."""
     suffix = path.suffix.lower()
     if suffix in IMAGE_SUFFIXES:
         return "image"
@@ -104,7 +105,7 @@ def source_kind(path: Path) -> str:
 
 def page_count(path: Path) -> int:
     """How many pages a source holds; raises InputFileError when it cannot be opened."""
-    kind = source_kind(path)
+    kind = file_type(path)
     try:
         if kind == "pdf":
             import pdfplumber
@@ -129,7 +130,7 @@ def page_count(path: Path) -> int:
 
 
 def read_page(ctx: PageContext) -> Page:
-    kind = source_kind(ctx.source)
+    kind = file_type(ctx.source)
     if kind == "text":
         return _read_text(ctx)
     if kind == "pdf":
@@ -145,7 +146,7 @@ def _read_text(ctx: PageContext) -> Page:
     if not text.strip():
         raise InputFileError(ctx.source, "no text in file")
     return Page(
-        source_path=str(ctx.source), page_number=1, source_kind="text",
+        source_path=str(ctx.source), page_number=1, source_kind=SourceKind.TEXT,
         blocks=text_blocks(text),
     )
 
@@ -171,7 +172,7 @@ def _read_image(ctx: PageContext) -> Page:
         raise InputFileError(ctx.source, f"cannot decode image: {type(e).__name__}: {e}") from e
     file_dpi = int(round(dpi[0])) if dpi and dpi[0] and dpi[0] > 1 else None
     return Page(
-        source_path=str(ctx.source), page_number=ctx.page_number, source_kind="image",
+        source_path=str(ctx.source), page_number=ctx.page_number, source_kind=SourceKind.IMAGE,
         width=gray.shape[1], height=gray.shape[0], dpi=ctx.options.dpi or file_dpi, image=gray,
     )
 
@@ -197,10 +198,10 @@ def _read_pdf(ctx: PageContext) -> Page:
         raise InputFileError(ctx.source, f"cannot read PDF: {type(e).__name__}: {e}") from e
     page = Page(
         source_path=str(ctx.source), page_number=ctx.page_number,
-        source_kind="pdf-text" if has_text and opts.ocr != "always" else "pdf-image",
+        source_kind=SourceKind.PDF_TEXT if has_text and opts.ocr != "always" else SourceKind.PDF_IMAGE,
         width=gray.shape[1], height=gray.shape[0], dpi=PDF_RASTER_DPI, image=gray,
     )
-    if page.source_kind == "pdf-text":
+    if page.source_kind == SourceKind.PDF_TEXT:
         page.words = words
     if opts.ocr == "never" and not has_text:
         raise InputFileError(ctx.source, f"page {ctx.page_number} has no text layer and --ocr never was given")

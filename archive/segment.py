@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from . import patterns as P
 from .model import (
     AD_MARKER, BYLINE, CAPTION, FURNITURE, HEADLINE, NOTE, SUBHEAD, Article, Block, Caption,
-    Paragraph, Repair, union_bbox,
+    Paragraph, ParagraphKind, Repair, RepairKind, union_bbox,
 )
 
 # A column name printed as an article's only title is short ("区域创新大家谈").
@@ -135,11 +135,11 @@ def assign_repairs(articles: list[Article], repairs: list[Repair]) -> None:
     for a in articles:
         texts.append((a.body, [c.text + (c.credit or "") for c in a.captions]))
     for r in repairs:
-        if r.article is not None or r.kind == "whitespace":
+        if r.article is not None or r.kind == RepairKind.WHITESPACE:
             continue
-        probe = r.after if r.kind not in ("caption_extracted",) else r.before
+        probe = r.before if r.kind == RepairKind.CAPTION_EXTRACTED else r.after
         for n, (body, caps) in enumerate(texts):
-            if r.kind == "caption_extracted":
+            if r.kind == RepairKind.CAPTION_EXTRACTED:
                 hit = any(probe.replace(" ", "") == c.replace(" ", "") for c in caps)
             else:
                 hit = bool(probe) and probe in body
@@ -191,7 +191,7 @@ def _maybe_move_late_headline(previous: list[_Draft], group: list[Block], repair
     moved = group.pop(0)
     prev.head.append(moved)  # _finish reads [column name, headline] as kicker + headline
     repairs.append(Repair(
-        "headline_moved", before=moved.text, after=moved.text, bbox=moved.bbox,
+        RepairKind.HEADLINE_MOVED, before=moved.text, after=moved.text, bbox=moved.bbox,
         article=len(previous) - 1,
         detail=f"headline printed after its column's body; moved back under the column name {name}",
     ))
@@ -270,7 +270,7 @@ def _finish(d: _Draft, order: int) -> Article:
         headline=headline, kicker=kicker, subtitle=subtitle,
         byline=d.byline.text if d.byline else None,
         authors=P.byline_authors(d.byline.text) if d.byline else [],
-        blocks=[Paragraph("subhead" if p.kind == SUBHEAD else "paragraph", p.text, p.bbox)
+        blocks=[Paragraph(ParagraphKind.SUBHEAD if p.kind == SUBHEAD else ParagraphKind.PARAGRAPH, p.text, p.bbox)
                 for p in d.paragraphs],
         captions=captions,
         notes=[n.text for n in d.notes],
