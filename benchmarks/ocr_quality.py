@@ -237,6 +237,9 @@ def devset(root: Path, dpis: tuple[int, ...], work: Path, pictures: Path | None 
         rows = []
         for name, (path, t) in scans.items():
             blocks, articles = our_page(con, path)
+            skew, w, h = con.execute("select skew_degrees, width, height from pages where source_path = ?",
+                                     [str(path.resolve())]).fetchone()
+            _, t = D.truth(dirs[[d.name for d in dirs].index(name)], dpi, skew or 0.0, (w, h))
             s = D.score(t, blocks, articles)
             rows.append(s)
             if pictures and (s["article_cer"] > 0.02 or s["kept"] < s["articles"]):

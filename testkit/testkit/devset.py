@@ -32,14 +32,31 @@ def _map(box, affine) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def truth(page_dir: Path, dpi: int) -> tuple[Path, dict]:
+def _deskewed(affine, skew: float, size: tuple[int, int]):
+    """The scan's affine followed by the archive's deskew (a rotation by ``skew``
+    degrees about the image's centre, as ``layout.rotate`` does): truth boxes in the
+    frame of the archive's boxes."""
+    import math
+
+    w, h = size
+    a = math.radians(skew)
+    al, be = math.cos(a), math.sin(a)
+    rot = [[al, be, (1 - al) * w / 2 - be * h / 2], [-be, al, be * w / 2 + (1 - al) * h / 2]]
+    (p, q, r), (s, t, u) = affine
+    return [[rot[0][0] * p + rot[0][1] * s, rot[0][0] * q + rot[0][1] * t, rot[0][0] * r + rot[0][1] * u + rot[0][2]],
+            [rot[1][0] * p + rot[1][1] * s, rot[1][0] * q + rot[1][1] * t, rot[1][0] * r + rot[1][1] * u + rot[1][2]]]
+
+
+def truth(page_dir: Path, dpi: int, skew: float = 0.0, size: tuple[int, int] | None = None) -> tuple[Path, dict]:
     """(the scan at ``dpi``, its truth in ``score_layout``'s shape, with the devset's own
-    block types kept as ``type``)."""
+    block types kept as ``type``); with the archive's ``skew`` and the scan's ``size``,
+    boxes in the deskewed frame the archive stores."""
     gt = json.loads((page_dir / "gt.json").read_text(encoding="utf-8"))
     variant = gt["variants"][f"scan{dpi}"]
+    affine = _deskewed(variant["affine"], skew, size) if skew and size else variant["affine"]
     order = {bid: k for k, bid in enumerate(gt["reading_order"])}
     blocks = [{"id": b["id"], "type": b["type"], "kind": KINDS.get(b["type"], b["type"]),
-               "bbox": _map(b["bbox"], variant["affine"]), "text": b.get("text") or "",
+               "bbox": _map(b["bbox"], affine), "text": b.get("text") or "",
                "article": b.get("article"), "order": order.get(b["id"], len(order))}
               for b in gt["blocks"]]
     return page_dir / variant["image"], {"blocks": blocks, "dpi": dpi, "articles": gt["articles"]}
