@@ -711,6 +711,8 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
             k = own.get(id(b))
             if k is None:
                 k = 0 if len(titles) == 1 else _heading(b, boxes)
+            if k is None and len(titles) > 1:
+                k = _heading_across(b, boxes, cell)
             if k is None and ruled_above:
                 k = len(titles)  # the cell's untitled text under its rule: a group of its own
             if k is not None:
@@ -776,6 +778,21 @@ def _title_groups(headlines: list[Block]) -> list[list[Block]]:
         else:
             groups.append([h])
     return groups
+
+
+def _heading_across(b: Block, boxes: list, cell: list[Block]) -> int | None:
+    """A headline narrower than its columns (centred over four of five) heads the
+    column beside it too: the lowest title group above ``b`` that stands below the
+    text over ``b`` in its column, so that nothing of another article comes between."""
+    x0, y0, x1, _ = b.bbox
+    over = [o.bbox[3] for o in cell if o is not b and o.kind != HEADLINE and o.bbox[3] <= y0 + 2
+            and min(o.bbox[2], x1) - max(o.bbox[0], x0) > 0.5 * min(o.bbox[2] - o.bbox[0], x1 - x0)]
+    floor = max(over, default=float("-inf"))
+    best, best_y = None, None
+    for k, (gx0, gy0, gx1, gy1) in enumerate(boxes):
+        if floor <= gy0 and gy1 <= y0 + 2 and (best_y is None or gy1 > best_y):
+            best, best_y = k, gy1
+    return best
 
 
 def _heading(b: Block, boxes: list) -> int | None:

@@ -146,19 +146,16 @@ def lines_from_data(data: dict) -> list[Line]:
 
 
 def join_words(words: list[Word]) -> str:
-    """A line's text. Tesseract reports each Han character as a word; between Han
-    characters and CJK punctuation no space belongs (a known Tesseract habit to undo),
-    unless the gap on the page is as wide as a character (a real space, as between the
-    two parts of a crosshead). Callers then make punctuation full-width
-    (``patterns.cjk_punctuation``)."""
+    """A line's text. Tesseract reports each Han character as a word; beside a Han
+    character or CJK punctuation no space belongs, however wide the gap on the page: a
+    justified line with wide tracking (财政 部部长, 准 确) spaces its characters apart, and
+    a space inside a word breaks search and reading. Callers then make punctuation
+    full-width (``patterns.cjk_punctuation``)."""
     out = ""
     prev: Word | None = None
     for w in words:
-        if prev is not None:
-            cjk = _cjk_edge(prev.text[-1]) or _cjk_edge(w.text[0])
-            height = max(1.0, min(prev.bottom - prev.top, w.bottom - w.top))
-            wide = (w.x0 - prev.x1) > 0.8 * height
-            out += " " if (not cjk or wide) else ""
+        if prev is not None and not (_cjk_edge(prev.text[-1]) or _cjk_edge(w.text[0])):
+            out += " "
         out += w.text
         prev = w
     return out

@@ -204,6 +204,11 @@ def _osd_script(engine, image: np.ndarray, dpi: int) -> str | None:
 # of small type gives less.
 HAN_GLYPH_PX = 25.0
 MIN_LATIN_GLYPH_PX = 24.0
+# Tesseract reads nothing at all of some headlines set 70 px tall (psm 6 and 7, a
+# clean serif bold line of the devset), and reads them right at half that size: type
+# over MAX_GLYPH_PX is brought down to LARGE_GLYPH_PX.
+MAX_GLYPH_PX = 48.0
+LARGE_GLYPH_PX = 36.0
 
 
 def ocr_scale(body: float, lang: str) -> float:
@@ -238,6 +243,8 @@ def _ocr_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: 
         # do blocks of a line or two (a byline's ◎ was read as two characters).
         short = (y1 - y0) < 2.5 * (b.font_size or (y1 - y0))
         s = 1.0 if b.kind in (HEADLINE, SUBHEAD) or short else scale
+        if b.font_size and b.font_size * s > MAX_GLYPH_PX:
+            s = LARGE_GLYPH_PX / b.font_size
         if s != 1.0:
             crop = cv2.resize(crop, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
         group.append((b, (X0, Y0), s, crop))

@@ -28,6 +28,7 @@ MAX_COLUMN_NAME_WORDS = 4
 class _Draft:
     head: list[Block] = field(default_factory=list)
     byline: Block | None = None
+    more_bylines: list[Block] = field(default_factory=list)  # a second byline in the article's region
     paragraphs: list[Block] = field(default_factory=list)
     notes: list[Block] = field(default_factory=list)
     advertisement: bool = False
@@ -110,10 +111,16 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
             cur = d
             i += 1
             continue
-        if cur is None or cur.closed or (u.kind == BYLINE and (cur.byline or cur.paragraphs)):
+        # A byline after text opens the next article in a bare text stream; where the
+        # layout found regions, one inside the article's region is the article's own,
+        # printed at the top of a column or at its end.
+        same_region = cur is not None and u.region is not None and u.region == cur.region
+        if cur is None or cur.closed or (u.kind == BYLINE and (cur.byline or cur.paragraphs) and not same_region):
             cur = new_draft()
             cur.region = u.region
-        if u.kind == BYLINE:
+        if u.kind == BYLINE and cur.byline is not None:
+            cur.more_bylines.append(u)
+        elif u.kind == BYLINE:
             cur.byline = u
         elif u.kind == NOTE:
             cur.notes.append(u)
@@ -261,6 +268,7 @@ def _finish(d: _Draft, order: int) -> Article:
         headline = head[k]
         kicker = " ".join(head[:k]) or None
         subtitle = " ".join(head[k + 1:]) or None
+    bylines = [b for b in (d.byline, *d.more_bylines) if b is not None]
     captions = []
     for m in d.members:
         if m.kind == CAPTION:
@@ -268,8 +276,8 @@ def _finish(d: _Draft, order: int) -> Article:
             captions.append(Caption(text=text, credit=credit, bbox=m.bbox))
     article = Article(
         headline=headline, kicker=kicker, subtitle=subtitle,
-        byline=d.byline.text if d.byline else None,
-        authors=P.byline_authors(d.byline.text) if d.byline else [],
+        byline=" ".join(b.text for b in bylines) or None,
+        authors=[name for b in bylines for name in P.byline_authors(b.text)],
         blocks=[Paragraph(ParagraphKind.SUBHEAD if p.kind == SUBHEAD else ParagraphKind.PARAGRAPH, p.text, p.bbox)
                 for p in d.paragraphs],
         captions=captions,
