@@ -99,6 +99,10 @@ def cli(verbose):
               help="Where page images for the published archive are written. Default: FILE.images beside --db.")
 @click.option("--engine", default="tesseract", show_default=True,
               help="The OCR engine: tesseract, or one a plugin adds (see --plugin).")
+@click.option("--engine-option", "engine_options", multiple=True, metavar="KEY=VALUE",
+              help="An option for the OCR engine, repeatable. Tesseract: threads=N (OpenMP threads of each "
+                   "Tesseract process, default 1: pages run in parallel instead), psm=N (page segmentation "
+                   "mode of a block, default 6).")
 @click.option("--plugin", "plugins", multiple=True, metavar="MODULE_OR_FILE",
               help="Load a plugin (a module name or a .py file) for this run, e.g. another OCR engine. "
                    "Repeatable; installed plugins (entry point 'archive') load without it.")
@@ -106,8 +110,8 @@ def cli(verbose):
               help="Read files again even when unchanged: after an upgrade, to store what the new "
                    "release finds (their old rows are replaced).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_dir, engine, plugins, force,
-           quiet):
+def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_dir, engine, engine_options,
+           plugins, force, quiet):
     """Read, lay out, OCR, clean and segment pages, and store them in the archive.
 
     PATHS are files or directories (walked): PNG, JPEG, TIFF, PDF, and .txt OCR text.
@@ -135,7 +139,11 @@ def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_d
     if engine not in engine_names(plugins):
         raise click.BadParameter(f"{engine!r} is not an engine; installed: {', '.join(engine_names(plugins))}",
                                  param_hint="--engine")
+    bad = [o for o in engine_options if "=" not in o]
+    if bad:
+        raise click.BadParameter(f"{bad[0]!r} is not KEY=VALUE", param_hint="--engine-option")
     options = Options(lang=lang, ocr=ocr, dpi=dpi, engine=engine, plugins=tuple(plugins),
+                      engine_options=dict(o.split("=", 1) for o in engine_options),
                       image_dir=str((image_dir or db_path.with_name(db_path.name + ".images")).resolve()))
     bar = None
 

@@ -23,10 +23,35 @@ import numpy as np
 
 from . import patterns as P
 from .model import (
-    BYLINE, CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TEXT, Block, Line, union_bbox,
+    BYLINE, CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TEXT, Block, Line, Page, PageLayout, union_bbox,
 )
 
 MAX_SKEW_DEGREES = 5.0
+
+
+def analyse(page: Page) -> PageLayout:
+    """The layout of a page image: steps 1 to 5 (preprocess, regions, kinds, reading
+    order, article regions). A PDF's text layer is in the raster's coordinates, so a
+    page that has one is not deskewed."""
+    if page.words:
+        flat = flatten(page.image)
+        ink, angle = binarise(flat), 0.0
+    else:
+        flat, ink, angle = preprocess(page.image)
+    blocks, ch = find_regions(flat, ink)
+    body = classify_blocks(blocks, flat.shape[0])
+    ordered = reading_order(blocks)
+    regions = article_regions(ordered, blocks)
+    return PageLayout(image=flat, blocks=blocks, ordered=ordered, text_height=ch, body=body,
+                      dpi=page.dpi or estimate_dpi(ch), skew=angle, regions=regions)
+
+
+def text_units(lay: PageLayout) -> list[Block]:
+    """Step 6, once the blocks hold their text: kinds the words overrule, line weights,
+    and each block cut into paragraphs; the page's text units in reading order."""
+    reconsider_kinds(lay.ordered)
+    heavy = weigh_lines(lay.image, lay.ordered)
+    return [u for b in lay.ordered for u in paragraphs(b, lay.body, heavy) if u.text.strip()]
 
 
 # --- 1. preprocess ------------------------------------------------------------------------

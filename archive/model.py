@@ -228,6 +228,28 @@ class Article:
 
 
 @dataclass
+class PageLayout:
+    """What the layout stage found on a page image (``layout.analyse``), the one result
+    the OCR stage reads and fills in: every block (text, photos, rules) and the text
+    blocks in reading order, with their article regions set."""
+
+    image: object = field(repr=False)  # the flattened, deskewed grey page (numpy), in which boxes are
+    blocks: list[Block] = field(default_factory=list)  # every block found: text, photos, rules
+    ordered: list[Block] = field(default_factory=list)  # text blocks in reading order (regions set)
+    text_height: float = 0.0  # median body glyph height, pixels
+    body: float = 0.0  # the body type size, pixels (the size most of the text area is set in)
+    dpi: Optional[int] = None  # the file's, else estimated from the type size
+    skew: float = 0.0  # degrees undone
+    regions: int = 0  # article regions found
+    method: str = "blocks"  # how the text was segmented (``pages.layout``)
+
+    @property
+    def extras(self) -> list[Block]:
+        """Photos and rules: stored with the page, outside the text flow."""
+        return [b for b in self.blocks if not b.kind.is_text]
+
+
+@dataclass
 class Options:
     """What the user chose for a run; travels to worker processes, so it must pickle."""
 
@@ -237,6 +259,7 @@ class Options:
     engine: str = "tesseract"
     image_dir: Optional[str] = None  # where page images for the published archive go
     plugins: tuple[str, ...] = ()  # modules or .py files loaded besides the installed plugins
+    engine_options: dict = field(default_factory=dict)  # KEY=VALUE for the engine (--engine-option)
 
 
 @dataclass

@@ -1,296 +1,50 @@
 """The pipeline: read → layout → OCR → clean → segment, for one page.
 
 ``process_page`` runs in worker processes and returns plain data; ``archive.batch``
-sends it pages and is the one writer.
+sends it pages and is the one writer. Each stage is a module with one entry point.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import cv2
-import numpy as np
 
-from . import clean, layout, read, segment
-from . import patterns as P
-from .model import (
-    HEADLINE, SUBHEAD, Block, Options, Page, PageContext, PageResult, SourceKind, Word,
-)
+from . import clean, layout, ocr, read, segment
+from .model import Options, Page, PageContext, PageResult, SourceKind
 
 log = logging.getLogger(__name__)
-
-_engines: dict = {}
-
-
-def _engine(options: Options):
-    """One OCR engine per worker process."""
-    if options.engine not in _engines:
-        from .plugins import get_ocr_engine
-
-        _engines[options.engine] = get_ocr_engine(options)
-    return _engines[options.engine]
 
 
 def process_page(ctx: PageContext) -> PageResult:
     """Every stage for one page: a function of the page, returning plain data."""
-    clock = _Clock()
+    clock = ocr.Clock()
     with clock("read"):
         page = read.read_page(ctx)
+    extras = []
     if page.source_kind == SourceKind.TEXT:
         units = page.blocks
     else:
-        units, extras = analyse_image(page, ctx.options, clock)
+        with clock("layout"):
+            lay = layout.analyse(page)
+        page.image, page.dpi, page.skew_degrees = lay.image, lay.dpi, lay.skew
+        with clock("ocr"):
+            ocr.read_text(page, lay, ctx.options, clock)
+        with clock("layout"):
+            units = layout.text_units(lay)
+        extras = lay.extras
     with clock("clean"):
         units, repairs = clean.clean(units)
     with clock("segment"):
         articles = segment.segment(units, repairs)
-    page.blocks = units if page.source_kind == SourceKind.TEXT else units + extras
+    page.blocks = units + extras
     if page.image is not None and ctx.options.image_dir:
         with clock("image"):
             page.image_path = save_page_image(page, ctx)
     page.image = None  # pixels stay in the worker
     page.timings = clock.seconds
     return PageResult(page=page, articles=articles, repairs=repairs)
-
-
-class _Clock:
-    """Wall seconds per named stage: ``with clock("ocr"): ...`` adds to seconds["ocr"]."""
-
-    def __init__(self):
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, stage: str):
-        t = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - t, 4)
-
-
-def analyse_image(page: Page, options: Options, clock: _Clock | None = None) -> tuple[list[Block], list[Block]]:
-    """Layout and OCR of a page image. Returns (text units in reading order, photos and rules)."""
-    clock = clock or _Clock()
-    with clock("layout"):
-        flat, blocks, body, ordered = _layout(page)
-    if page.words:
-        _assign_words(ordered, page.words)
-        page.ocr_engine = "pdf-text-layer"
-    else:
-        engine = _engine(options)
-        with clock("ocr"):
-            lang = read_blocks(engine, flat, ordered, options.lang, page.dpi, clock, body)
-            page.ocr_engine = f"{engine.name} {engine.version()} ({lang})"
-    layout.reconsider_kinds(ordered)
-    heavy = layout.weigh_lines(flat, ordered)
-    units = []
-    for b in ordered:
-        for u in layout.paragraphs(b, body, heavy):
-            if u.text.strip():
-                units.append(u)
-    extras = [b for b in blocks if not b.kind.is_text]
-    return units, extras
-
-
-def _layout(page: Page):
-    if page.words:  # a PDF text layer: its coordinates are the raster's, so no deskew
-        flat = layout.flatten(page.image)
-        ink, angle = layout.binarise(flat), 0.0
-    else:
-        flat, ink, angle = layout.preprocess(page.image)
-    page.skew_degrees = angle
-    page.image = flat
-    blocks, ch = layout.find_regions(flat, ink)
-    page.dpi = page.dpi or layout.estimate_dpi(ch)
-    body = layout.classify_blocks(blocks, flat.shape[0])
-    ordered = layout.reading_order(blocks)
-    layout.article_regions(ordered, blocks)
-    return flat, blocks, body, ordered
-
-
-# The language the last page this process read turned out to be in, by --lang: the
-# pages of a batch are mostly in one language, so the next one is first read in it.
-_last_script: dict[str, str] = {}
-
-
-def read_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: int, clock: _Clock,
-                body: float = 0.0) -> str:
-    """OCR every block with the one model chosen for the page, and return that model.
-
-    Given a CJK and a Latin model (chi_sim+eng), the page is read with the CJK one
-    straight away and its largest block decides, by the Han share of its letters; a
-    Latin page is then read again with the Latin model. A batch of Chinese pages so pays
-    nothing for the choice (sampling first cost 0.3 s a page). After a Latin page the
-    process samples first instead (``choose_language``), so that a batch of Latin pages
-    is not read twice."""
-    cjk, latin = _split_languages(lang)
-    if cjk and latin and _last_script.get(lang) != "latin":
-        engine.check_languages(cjk[0])
-        _ocr_blocks(engine, image, blocks, cjk[0], dpi, clock, body)
-        big = _largest_text_block(blocks)
-        script = _script_of(big.text if big else "")
-        if script is None:
-            with clock("engine"):
-                script = _osd_script(engine, image, dpi)
-        chosen = "+".join(latin) if script == "latin" else cjk[0]
-        if chosen != cjk[0]:
-            engine.check_languages(chosen)
-            _ocr_blocks(engine, image, blocks, chosen, dpi, clock, body)
-    else:
-        with clock("engine"):
-            chosen = choose_language(engine, image, lang, dpi, blocks)
-        engine.check_languages(chosen)
-        _ocr_blocks(engine, image, blocks, chosen, dpi, clock, body)
-    if cjk and latin:
-        _last_script[lang] = "cjk" if chosen == cjk[0] else "latin"
-    return chosen
-
-
-def choose_language(engine, image: np.ndarray, lang: str, dpi: int, blocks: list[Block] = ()) -> str:
-    """One model per page: a combined chi_sim+eng model turns Chinese into Latin
-    garbage (NOTES.md). Between a CJK and a Latin model, two inches of the page's
-    largest text block are read with the CJK one: a Chinese page gives mostly Han
-    characters, a Latin page mostly letters (the CJK models know Latin too). Tesseract's
-    script detection (OSD) said Latin for Chinese pages scanned at 200 dpi, even on the
-    whole page, and took 2.3 s on a whole 300-dpi page; this takes 0.3 s."""
-    cjk, latin = _split_languages(lang)
-    if not cjk or not latin:
-        return cjk[0] if cjk else lang
-    big = _largest_text_block(blocks)
-    script = None
-    if big is not None:
-        x0, y0, x1, y1 = map(int, big.bbox)
-        sample = "".join(ln.text for ln in engine.recognise(image[y0:min(y1, y0 + 2 * dpi), x0:x1], cjk[0], dpi=dpi))
-        script = _script_of(sample)
-    if script is None:  # too little text in the sample to tell
-        script = _osd_script(engine, image, dpi)
-    return "+".join(latin) if script == "latin" else cjk[0]
-
-
-def _split_languages(lang: str) -> tuple[list[str], list[str]]:
-    langs = [x for x in lang.split("+") if x]
-    cjk = [x for x in langs if x.startswith(("chi", "jpn", "kor"))]
-    return cjk, [x for x in langs if x not in cjk]
-
-
-def _largest_text_block(blocks: list[Block]) -> Block | None:
-    text_blocks = [b for b in blocks if b.kind.is_text and b.bbox]
-    return max(text_blocks, key=lambda b: (b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1]), default=None)
-
-
-def _script_of(text: str) -> str | None:
-    """'han' or 'latin' by the Han share of the letters read with a CJK model; None
-    below ten letters."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 10:
-        return None
-    return "han" if sum(P.is_han(c) for c in letters) >= 0.5 * len(letters) else "latin"
-
-
-def _osd_script(engine, image: np.ndarray, dpi: int) -> str | None:
-    script = engine.detect_script(image, dpi=dpi)
-    if not script:
-        return None
-    return "han" if script in ("Han", "Japanese", "Korean", "Hangul") else "latin"
-
-
-# Tesseract's Han models read best with glyphs about 25 px tall: crops of rendered
-# 300-dpi pages (37 px glyphs) shrunk to 25 px read at 1.50% CER instead of 1.90%, and 13%
-# faster (8 pages); 18 px (0.5x) and 31 px (0.8x) were both worse. Latin glyphs are
-# only enlarged: Tesseract asks for an x-height of 20 px at least, and a 150-ppi scan
-# of small type gives less.
-HAN_GLYPH_PX = 25.0
-MIN_LATIN_GLYPH_PX = 24.0
-# Tesseract reads nothing at all of some headlines set 70 px tall (psm 6 and 7, a
-# clean serif bold line of the devset), and reads them right at half that size: type
-# over MAX_GLYPH_PX is brought down to LARGE_GLYPH_PX.
-MAX_GLYPH_PX = 48.0
-LARGE_GLYPH_PX = 36.0
-
-
-def ocr_scale(body: float, lang: str) -> float:
-    """How much to resize crops before OCR, given the body glyph height in pixels."""
-    if not body:
-        return 1.0
-    if _split_languages(lang)[0]:
-        scale = HAN_GLYPH_PX / body
-    else:
-        scale = max(1.0, MIN_LATIN_GLYPH_PX / body)
-    return 1.0 if abs(scale - 1.0) < 0.1 else min(3.0, max(0.5, scale))
-
-
-def _ocr_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: int, clock: _Clock,
-                body: float = 0.0) -> None:
-    """Each block cropped (resized by ``ocr_scale``), and all of a page's crops read in
-    one engine call, as uniform blocks of text (psm 6). Headlines read as single lines
-    (psm 7) came out the same (18 errors in 279 characters either way, on 20 rendered
-    pages), and a second call cost a process start and a model load per page."""
-    scale = ocr_scale(body, lang)
-    group: list[tuple[Block, tuple[int, int], float, np.ndarray]] = []
-    for b in blocks:
-        x0, y0, x1, y1 = b.bbox
-        pad = 6
-        X0, Y0 = max(0, int(x0) - pad), max(0, int(y0) - pad)
-        X1, Y1 = min(image.shape[1], int(x1) + pad), min(image.shape[0], int(y1) + pad)
-        crop = image[Y0:Y1, X0:X1]
-        if not crop.size:
-            continue
-        # Columns are what take the time. Headlines and crossheads keep their size
-        # (shrunk, the short second line of a two-line headline went unread), and so
-        # do blocks of a line or two (a byline's ◎ was read as two characters).
-        short = (y1 - y0) < 2.5 * (b.font_size or (y1 - y0))
-        s = 1.0 if b.kind in (HEADLINE, SUBHEAD) or short else scale
-        if b.font_size and b.font_size * s > MAX_GLYPH_PX:
-            s = LARGE_GLYPH_PX / b.font_size
-        if s != 1.0:
-            crop = cv2.resize(crop, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
-        group.append((b, (X0, Y0), s, crop))
-    with clock("engine"):
-        results = engine.recognise_many([g[3] for g in group], lang, dpi=int(dpi * scale), psm=6)
-    for (b, offset, s, _), lines in zip(group, results):
-        _place(b, lines, offset, s)
-
-
-def _place(b: Block, lines, offset: tuple[int, int], scale: float = 1.0) -> None:
-    """A block's lines, moved from crop to page coordinates."""
-    X0, Y0 = offset
-    for ln in lines:
-        ln.bbox = (ln.bbox[0] / scale + X0, ln.bbox[1] / scale + Y0, ln.bbox[2] / scale + X0, ln.bbox[3] / scale + Y0)
-        for w in ln.words:
-            w.x0, w.x1 = w.x0 / scale + X0, w.x1 / scale + X0
-            w.top, w.bottom = w.top / scale + Y0, w.bottom / scale + Y0
-    b.lines = lines
-    b.text = "\n".join(ln.text for ln in lines)
-    confs = [w.conf for ln in lines for w in ln.words]
-    b.confidence = round(sum(confs) / len(confs), 1) if confs else None
-
-
-def _assign_words(blocks: list[Block], words: list[Word]) -> None:
-    """Give each text-layer word to the text block holding its centre, else to the
-    nearest one, as lines: a word the layout found no region for is still text of the
-    page (on a Chronicling America page a fifth of the words fell outside every block)."""
-    from .ocr import lines_from_words
-
-    text_blocks = [i for i, b in enumerate(blocks) if b.kind.is_text] or list(range(len(blocks)))
-    buckets: dict[int, list[Word]] = {}
-    if words and text_blocks:
-        boxes = np.array([blocks[i].bbox for i in text_blocks], dtype=np.float32)
-        centres = np.array([((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2) for w in words], dtype=np.float32)
-        nearest = []
-        for c in np.array_split(centres, max(1, len(centres) // 500)):  # bounded memory on big pages
-            # distance from each centre to each box (0 inside); argmin takes the first box holding it
-            dx = np.maximum(0, np.maximum(boxes[None, :, 0] - 2 - c[:, None, 0], c[:, None, 0] - boxes[None, :, 2] - 2))
-            dy = np.maximum(0, np.maximum(boxes[None, :, 1] - 2 - c[:, None, 1], c[:, None, 1] - boxes[None, :, 3] - 2))
-            nearest.extend((dx * dx + dy * dy).argmin(axis=1).tolist())
-        for w, k in zip(words, nearest):
-            buckets.setdefault(text_blocks[k], []).append(w)
-    for i, b in enumerate(blocks):
-        if i in buckets or b.kind.is_text:
-            b.lines = lines_from_words(buckets.get(i, []))
-            b.text = "\n".join(ln.text for ln in b.lines)
 
 
 def save_page_image(page: Page, ctx: PageContext) -> str:

@@ -188,10 +188,10 @@ def test_layout_of_the_sample_pages_meets_the_targets(samples):
 def test_language_is_chosen_by_what_the_page_is_written_in(tmp_path, tesseract):
     """chi_sim+eng: a heavily degraded 200-dpi Chinese page (where Tesseract's script
     detection says Latin) is read with chi_sim; a Chronicling America page with eng."""
-    from archive import pipeline, read
-    from testkit import render
+    from archive import layout, ocr, read
     from archive.model import Options, PageContext
     from archive.plugins import get_ocr_engine
+    from testkit import render
 
     engine = get_ocr_engine(Options())
     chinese = render.render_set(tmp_path, ROOT / "seeds" / "000_c24c6819f75a4cba.txt", 3, seed=5, dpis=(200,),
@@ -199,8 +199,8 @@ def test_language_is_chosen_by_what_the_page_is_written_in(tmp_path, tesseract):
     english = ROOT / "raw_pages" / "chronam_sn99021999_1887030301_0003.pdf"
     for path, dpi, want in ((chinese, 200, "chi_sim"), (english, None, "eng")):
         page = read.read_page(PageContext(path, 1, Options(ocr="always")))
-        flat, blocks, _, ordered = pipeline._layout(page)
-        assert pipeline.choose_language(engine, flat, "chi_sim+eng", dpi or page.dpi, ordered) == want, path.name
+        lay = layout.analyse(page)
+        assert ocr.choose_language(engine, lay.image, "chi_sim+eng", dpi or lay.dpi, lay.ordered) == want, path.name
 
 
 def test_a_page_is_read_once_in_the_language_of_the_batch(tmp_path, tesseract, monkeypatch):
@@ -208,7 +208,7 @@ def test_a_page_is_read_once_in_the_language_of_the_batch(tmp_path, tesseract, m
     with eng, and the process then samples before reading the next page."""
     import cv2
 
-    from archive import pipeline, read
+    from archive import layout, ocr, read
     from archive.model import Options, PageContext
     from archive.plugins import get_ocr_engine
 
@@ -226,12 +226,11 @@ def test_a_page_is_read_once_in_the_language_of_the_batch(tmp_path, tesseract, m
 
     def read_with(path):
         page = read.read_page(PageContext(path, 1, Options()))
-        flat, _, body, ordered = pipeline._layout(page)
-        clock = pipeline._Clock()
-        lang = pipeline.read_blocks(engine, flat, ordered, "chi_sim+eng", page.dpi, clock)
-        return lang, " ".join(b.text for b in ordered)
+        lay = layout.analyse(page)
+        lang = ocr.read_blocks(engine, lay.image, lay.ordered, "chi_sim+eng", lay.dpi, ocr.Clock())
+        return lang, " ".join(b.text for b in lay.ordered)
 
-    monkeypatch.setattr(pipeline, "_last_script", {})
+    monkeypatch.setattr(ocr, "_last_script", {})
     lang, text = read_with(chinese)
     assert (lang, calls) == ("chi_sim", ["chi_sim"])  # read once, no sample
     calls.clear()
@@ -248,12 +247,12 @@ def test_word_boxes_of_resized_crops_land_on_their_words(tesseract):
     that come back must be in page pixels, on the ink of their line."""
     import numpy as np
 
-    from archive import pipeline
+    from archive import ocr, pipeline
     from archive.model import Options, PageContext
 
     result = pipeline.process_page(PageContext(PAGE, 1, Options(lang="chi_sim")))
     body = [b for b in result.page.blocks if b.kind == "body" and b.lines]
-    assert pipeline.ocr_scale(max(b.font_size or 0 for b in body), "chi_sim") < 0.9  # the path under test
+    assert ocr.ocr_scale(max(b.font_size or 0 for b in body), "chi_sim") < 0.9  # the path under test
     import cv2
 
     from archive import layout

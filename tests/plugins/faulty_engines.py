@@ -33,7 +33,7 @@ class FaultyEngine(OcrEngine):
     def languages(self):
         return {"chi_sim", "eng", "osd"}
 
-    def recognise(self, image, lang, *, dpi, psm=6):
+    def recognise(self, image, lang, *, dpi):
         if self.name == "sigkill":
             os.kill(os.getpid(), signal.SIGKILL)
         if self.name == "bug":
