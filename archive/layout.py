@@ -23,8 +23,12 @@ import numpy as np
 
 from . import patterns as P
 from .model import (
-    BYLINE, CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TEXT, Block, Line, Page, PageLayout, union_bbox,
+    BYLINE, CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TABLE, TEXT, Block, Kind, Line, Page, PageLayout,
+    union_bbox,
 )
+
+DATELINE, FOOTNOTE, MASTHEAD, PAGE_NUMBER, RUNNING_HEAD = (Kind.DATELINE, Kind.FOOTNOTE, Kind.MASTHEAD,
+                                                          Kind.PAGE_NUMBER, Kind.RUNNING_HEAD)
 
 MAX_SKEW_DEGREES = 5.0
 
@@ -49,7 +53,7 @@ def analyse(page: Page) -> PageLayout:
 def text_units(lay: PageLayout) -> list[Block]:
     """Step 6, once the blocks hold their text: kinds the words overrule, line weights,
     and each block cut into paragraphs; the page's text units in reading order."""
-    reconsider_kinds(lay.ordered)
+    reconsider_kinds(lay)
     heavy = weigh_lines(lay.image, lay.ordered)
     return [u for b in lay.ordered for u in paragraphs(b, lay.body, heavy) if u.text.strip()]
 
@@ -603,15 +607,87 @@ def classify_blocks(blocks: list[Block], page_h: float) -> float:
             b.kind = CAPTION
         elif (y1 < 0.04 * page_h or y0 > 0.96 * page_h) and (y1 - y0) < 2.5 * body:
             b.kind = FURNITURE
+    for table in find_tables(blocks, body):
+        for b in blocks:
+            if b.kind.is_text and _inside(_centre(b.bbox), table, 0):
+                b.kind = TABLE
     return body
 
 
-def reconsider_kinds(blocks: list[Block]) -> None:
+def find_tables(blocks: list[Block], body: float) -> list[tuple[float, float, float, float]]:
+    """Ruled tables: three or more horizontal rules of one width, one under another
+    less than ten lines apart, bound a table (its text is kept, never read as body)."""
+    rules = sorted((b.bbox for b in blocks if b.kind == RULE and b.bbox[2] - b.bbox[0] > b.bbox[3] - b.bbox[1]
+                    and b.bbox[2] - b.bbox[0] > 8 * body), key=lambda r: r[1])
+    tables, used = [], set()
+    for i, r in enumerate(rules):
+        if i in used:
+            continue
+        run = [i]
+        for k in range(i + 1, len(rules)):
+            t, last = rules[k], rules[run[-1]]
+            if t[1] - last[3] > 10 * 1.5 * body:
+                break
+            if abs(t[0] - r[0]) < 2 * body and abs(t[2] - r[2]) < 2 * body:
+                run.append(k)
+        if len(run) >= 3:
+            used.update(run)
+            tables.append((min(rules[k][0] for k in run), rules[run[0]][1], max(rules[k][2] for k in run),
+                           rules[run[-1]][3]))
+    return tables
+
+
+def _centre(b):
+    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    return (cx, cy, cx, cy)
+
+
+def reconsider_kinds(lay: PageLayout) -> None:
     """After OCR, where the words overrule the geometry: a byline set just over a photo
-    sits where a caption would."""
-    for b in blocks:
-        if b.kind == CAPTION and P.is_byline(b.text):
+    sits where a caption would; the page's own lines (folio, date line, running head,
+    masthead) are told by their words and place; smaller type marked ①, [1] or * is a
+    footnote."""
+    page_h = lay.image.shape[0]
+    body = lay.body or lay.text_height
+    for b in lay.ordered:
+        text = b.text.strip()
+        if not text:
+            continue
+        x0, y0, x1, y1 = b.bbox
+        margin = y1 < 0.08 * page_h or y0 > 0.92 * page_h
+        one_line = len(b.lines) <= 2
+        if b.kind == CAPTION and P.is_byline(text):
             b.kind = BYLINE
+        elif b.kind == FURNITURE or (margin and one_line and b.kind in (TEXT, HEADLINE)):
+            if P.is_page_number(text):
+                b.kind = PAGE_NUMBER
+            elif P.is_dateline(text):
+                b.kind = DATELINE
+            elif b.kind == FURNITURE:
+                b.kind = RUNNING_HEAD
+        elif one_line and y1 < 0.2 * page_h and b.kind in (TEXT, HEADLINE) and P.is_dateline(text):
+            b.kind = DATELINE
+        elif b.kind == TEXT and b.font_size and _footnote(b, text, lay, body):
+            b.kind = FOOTNOTE
+    # The masthead: title type three times the body's at the top of the page, over the
+    # issue's date line.
+    dates = [b.bbox for b in lay.ordered if b.kind == DATELINE]
+    for b in lay.ordered:
+        if (b.kind == HEADLINE and b.bbox[3] < 0.2 * page_h and (b.font_size or 0) >= 3 * body
+                and any(0 <= d[1] - b.bbox[3] < 4 * body or 0 <= b.bbox[1] - d[3] < 4 * body for d in dates)):
+            b.kind = MASTHEAD
+
+
+def _footnote(b: Block, text: str, lay: PageLayout, body: float) -> bool:
+    """Smaller type with a footnote's mark (①, [1], *); or, unmarked (OCR reads ① as
+    @ or ◎), clearly smaller type that ends its column low on the page and is no byline."""
+    if b.font_size <= 0.92 * body and P.is_footnote(text):
+        return True
+    if b.font_size > 0.85 * body or b.bbox[1] < 0.5 * lay.image.shape[0] or P.is_byline(text):
+        return False
+    x0, _, x1, y1 = b.bbox
+    return not any(o is not b and o.kind.in_article and o.bbox[1] >= y1 - 2
+                   and min(o.bbox[2], x1) - max(o.bbox[0], x0) > 0 for o in lay.ordered)
 
 
 def _caption_of(b: Block, photo: Block, body: float) -> bool:
@@ -636,7 +712,7 @@ def reading_order(blocks: list[Block]) -> list[Block]:
     stray mark in a gutter) take no part in the cuts, where one in a gutter would hold
     two columns together, and are put back after the block above them. Blocks of two
     columns may overlap by a quarter of a glyph (an overhanging quote mark)."""
-    flow = [b for b in blocks if b.kind in (TEXT, HEADLINE, SUBHEAD, FURNITURE)]
+    flow = [b for b in blocks if b.kind in (TEXT, HEADLINE, SUBHEAD, FURNITURE, TABLE)]
     sizes = sorted(b.font_size for b in flow if b.font_size)
     size = sizes[len(sizes) // 2] if sizes else 0.0
     specks = [b for b in flow if _speck(b, size)]
@@ -725,7 +801,7 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
     Page furniture belongs to no region.
     """
     rules = [b.bbox for b in blocks if b.kind == RULE]
-    flow = [b for b in ordered if b.kind != FURNITURE and b.bbox]
+    flow = [b for b in ordered if b.kind.in_article and b.bbox]
     head_of: dict[int, int] = {}  # id(block) -> number of the title group heading it
     base = 0  # title groups numbered so far, over all cells
     for cell, ruled_above in _cells(flow, rules):
@@ -746,7 +822,7 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
     ids: dict[int, int] = {}  # title group -> region, numbered in reading order
     current = None
     for b in ordered:
-        if b.kind == FURNITURE or not b.bbox:
+        if not b.kind.in_article or not b.bbox:
             b.region = None
             continue
         g = head_of.get(id(b))

@@ -35,15 +35,27 @@ class Kind(StrEnum):
     PHOTO = "photo"
     RULE = "rule"
     AD_MARKER = "ad_marker"  # 广告 and its kin: what follows is advertising
-    FURNITURE = "furniture"  # folio, running head, page number: the page's, no article's
+    FOOTNOTE = "footnote"  # smaller type at a column's foot, marked ①, [1], *: an article's note
+    TABLE = "table"  # text set in a ruled grid: kept, never read as body
+    # The page's own text, no article's:
+    FURNITURE = "furniture"  # a line in the head or foot margin that is none of the below
+    RUNNING_HEAD = "running_head"  # the paper's name, section, edition over or under the page
+    PAGE_NUMBER = "page_number"  # the folio: 12, 第4版, - 3 -, Page 3
+    DATELINE = "dateline"  # the issue's date across the page: THURSDAY, MARCH 3, 1887
+    MASTHEAD = "masthead"  # the paper's title in the largest type at the top of the front page
 
     @property
     def is_text(self) -> bool:
         return self not in (Kind.PHOTO, Kind.RULE)
 
     @property
+    def is_furniture(self) -> bool:
+        """The page's own text: kept in the blocks table, never in an article."""
+        return self in (Kind.FURNITURE, Kind.RUNNING_HEAD, Kind.PAGE_NUMBER, Kind.DATELINE, Kind.MASTHEAD)
+
+    @property
     def in_article(self) -> bool:
-        return self.is_text and self is not Kind.FURNITURE
+        return self.is_text and not self.is_furniture and self is not Kind.TABLE
 
 
 # The kinds by their names, as the stages import them.
@@ -51,6 +63,7 @@ TEXT, HEADLINE, KICKER, SUBHEAD, BYLINE, BODY = (Kind.TEXT, Kind.HEADLINE, Kind.
                                                  Kind.BYLINE, Kind.BODY)
 CAPTION, NOTE, PHOTO, RULE, AD_MARKER, FURNITURE = (Kind.CAPTION, Kind.NOTE, Kind.PHOTO, Kind.RULE,
                                                     Kind.AD_MARKER, Kind.FURNITURE)
+FOOTNOTE, TABLE = Kind.FOOTNOTE, Kind.TABLE
 BLOCK_KINDS = tuple(Kind)
 
 

@@ -418,3 +418,36 @@ def _jieba():
 
     jieba.setLogLevel(logging.WARNING)
     return jieba
+
+
+# --- page furniture -----------------------------------------------------------------------
+# The folio: 12 | - 12 - | 第4版 | 第十二版 | Page 12 | P. 12 | 12 / 16
+PAGE_NUMBER_RE = re.compile(
+    r"^\s*(?:[-—–·•]\s*)?(?:第\s*[0-9一二三四五六七八九十百零〇]+\s*[版页頁]|(?:page|p\.|pg\.?)\s*\d+|\d{1,4}"
+    r"(?:\s*/\s*\d{1,4})?)(?:\s*[-—–·•])?\s*$", re.IGNORECASE)
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_WEEKDAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+# An issue's date: 2023年12月16日 星期六 | 1998年1月22日 | THURSDAY, MARCH 3, 1887 | March 3, 1887
+DATE_RE = re.compile(
+    r"(?:1[6-9]\d\d|20\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|(?:" + _WEEKDAYS + r"\W+)?" + _MONTHS + r"\W+\d{1,2}\W+(?:1[6-9]\d\d|20\d\d)"
+    r"|\d{1,2}\W+" + _MONTHS + r"\W+(?:1[6-9]\d\d|20\d\d)", re.IGNORECASE)
+# A footnote's mark: ① | [1] | 1) | 注： | * | †
+FOOTNOTE_RE = re.compile(r"^\s*(?:[①-⑳]|\[\d{1,3}\]|\d{1,3}\s*[)）]|[*†‡]|注\s*[:：]|Note\s*[:.])")
+
+
+def is_page_number(text: str) -> bool:
+    return bool(PAGE_NUMBER_RE.match(text.replace("\n", " ")))
+
+
+def is_dateline(text: str) -> bool:
+    """A short line that is mostly a date (the issue's date line), not a sentence
+    that mentions one."""
+    t = " ".join(text.split())
+    m = DATE_RE.search(t)
+    return bool(m) and len(t) <= max(48, 2 * len(m.group(0))) and not has_clause_punctuation(t.replace(m.group(0), ""))
+
+
+def is_footnote(text: str) -> bool:
+    return bool(FOOTNOTE_RE.match(text))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from . import patterns as P
 from .model import (
-    AD_MARKER, BYLINE, CAPTION, FURNITURE, HEADLINE, NOTE, SUBHEAD, Article, Block, Caption,
+    AD_MARKER, BYLINE, CAPTION, FOOTNOTE, HEADLINE, NOTE, SUBHEAD, Article, Block, Caption,
     Paragraph, ParagraphKind, Repair, RepairKind, union_bbox,
 )
 
@@ -47,8 +47,8 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
     owner: dict[int, int] = {}  # id(unit) -> draft index, for caption placement
     ad = False
     cur: _Draft | None = None
-    # Page furniture (running heads, folios) belongs to no article.
-    stream = [u for u in units if u.kind not in (CAPTION, FURNITURE)]
+    # Page furniture (running heads, folios, date lines) and tables belong to no article.
+    stream = [u for u in units if u.kind != CAPTION and u.kind.in_article]
     i = 0
 
     def new_draft() -> _Draft:
@@ -125,6 +125,8 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
         elif u.kind == NOTE:
             cur.notes.append(u)
             cur.closed = True
+        elif u.kind == FOOTNOTE:  # a note at the column's foot: the article goes on
+            cur.notes.append(u)
         else:
             cur.paragraphs.append(u)
         own(u, cur)

@@ -146,7 +146,10 @@ def passes_gates(figures: dict) -> bool:
 
 # --- layout: our blocks and articles against a rendered page's exact truth -----------------
 
-TRUTH_TO_OURS = {"paragraph": "body", "text": "body"}  # renderer kinds -> the archive's kinds
+# Renderer kinds -> the archive's kinds, and the archive's finer kinds of page furniture
+# -> the renderer's one.
+TRUTH_TO_OURS = {"paragraph": "body", "text": "body", "running_head": "furniture", "page_number": "furniture",
+                 "dateline": "furniture", "masthead": "furniture"}
 NOT_TEXT = ("photo", "rule")
 
 
