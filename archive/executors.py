@@ -92,6 +92,11 @@ class Dask:
         except ImportError as e:
             raise MissingDependencyError("--executor dask needs Dask: pip install 'newspaper-archive[dask]'") from e
         self._cluster = None
+        if not logging.getLogger().isEnabledFor(logging.DEBUG):
+            # Dask logs a worker's death with a traceback, on stderr of this process;
+            # the batch reports the page in one line instead (-v shows Dask's own).
+            for name in ("distributed", "tornado"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
         try:
             if scheduler:
                 self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)

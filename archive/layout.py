@@ -50,6 +50,23 @@ def analyse(page: Page) -> PageLayout:
                       dpi=page.dpi or estimate_dpi(ch), skew=angle, regions=regions)
 
 
+def engine_layout(lay: PageLayout, paragraphs: list[list[Line]], why: str) -> None:
+    """The layout replaced by an OCR engine's own segmentation (the safety net): each
+    paragraph one block, in the engine's reading order, kinds by type size; no photos
+    and no article regions (segmentation then goes by the text)."""
+    blocks = []
+    for lines in paragraphs:
+        heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in lines)
+        confs = [w.conf for ln in lines for w in ln.words]
+        blocks.append(Block(TEXT, text="\n".join(ln.text for ln in lines), bbox=union_bbox(ln.bbox for ln in lines),
+                            lines=lines, font_size=float(heights[len(heights) // 2]),
+                            confidence=round(sum(confs) / len(confs), 1) if confs else None))
+    rules = [b for b in lay.blocks if b.kind == RULE]
+    lay.body = classify_blocks(blocks, lay.image.shape[0])
+    lay.blocks, lay.ordered = rules + blocks, blocks
+    lay.regions, lay.method = 0, f"engine ({why})"
+
+
 def text_units(lay: PageLayout) -> list[Block]:
     """Step 6, once the blocks hold their text: kinds the words overrule, line weights,
     and each block cut into paragraphs; the page's text units in reading order."""

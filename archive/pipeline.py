@@ -31,6 +31,7 @@ def process_page(ctx: PageContext) -> PageResult:
         page.image, page.dpi, page.skew_degrees = lay.image, lay.dpi, lay.skew
         with clock("ocr"):
             ocr.read_text(page, lay, ctx.options, clock)
+        page.layout = lay.method
         with clock("layout"):
             units = layout.text_units(lay)
         extras = lay.extras

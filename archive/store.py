@@ -25,7 +25,7 @@ TABLES = {
             "width": int, "height": int, "dpi": int, "source_kind": str, "ocr_engine": str,
             "mean_confidence": float, "skew_degrees": float, "status": str, "error": str,
             "title": str, "date": str, "ingested_at": str, "confidence_band": str,
-            "timings": str,
+            "timings": str, "layout": str,
         },
         "foreign_keys": [],
         "indexes": [["sha256"], ["source_path", "page_number"], ["status"], ["date"], ["confidence_band"]],
@@ -82,12 +82,16 @@ CHILD_TABLES = ("repairs", "captions", "lines", "blocks", "articles")
 
 def open_db(path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
+    _fault_injection(db)
     db.execute("PRAGMA foreign_keys = ON")
     ensure_schema(db)
     return db
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create or migrate the archive's schema in one transaction: a run killed at any
+    statement leaves the schema as it was, and the next run makes it whole (the
+    full-text table and the triggers that keep it in step come together)."""
     with db.atomic():
         for name, spec in TABLES.items():
             table = db[name]
@@ -101,11 +105,60 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                     table.add_column(c, t)
         if db.execute("PRAGMA user_version").fetchone()[0] < 2:
             _migrate_to_2(db)
-    if not db["articles_fts"].exists():
-        db["articles"].enable_fts(["search_text"], create_triggers=True, tokenize="unicode61")
-    if not db["articles_bigrams"].exists():
-        _create_bigrams(db)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if not db["articles_fts"].exists():
+            _create_fts(db)
+        if not db["articles_bigrams"].exists():
+            _create_bigrams(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_fts(db: sqlite_utils.Database) -> None:
+    """The one-token-per-Han-character index over ``articles.search_text``, as
+    sqlite-utils' ``enable_fts(create_triggers=True)`` makes it (so that Datasette finds
+    it), but inside the caller's transaction: ``enable_fts`` runs a script, and a script
+    commits what came before it."""
+    db.execute("CREATE VIRTUAL TABLE [articles_fts] USING FTS5 (\n    [search_text],\n    tokenize='unicode61',\n"
+               "    content=[articles]\n)")
+    db.execute("INSERT INTO [articles_fts] (rowid, [search_text]) SELECT rowid, [search_text] FROM [articles]")
+    db.execute("CREATE TRIGGER [articles_ai] AFTER INSERT ON [articles] BEGIN\n"
+               "  INSERT INTO [articles_fts] (rowid, [search_text]) VALUES (new.rowid, new.[search_text]);\nEND")
+    db.execute("CREATE TRIGGER [articles_ad] AFTER DELETE ON [articles] BEGIN\n"
+               "  INSERT INTO [articles_fts] ([articles_fts], rowid, [search_text]) "
+               "VALUES('delete', old.rowid, old.[search_text]);\nEND")
+    db.execute("CREATE TRIGGER [articles_au] AFTER UPDATE ON [articles] BEGIN\n"
+               "  INSERT INTO [articles_fts] ([articles_fts], rowid, [search_text]) "
+               "VALUES('delete', old.rowid, old.[search_text]);\n"
+               "  INSERT INTO [articles_fts] (rowid, [search_text]) VALUES (new.rowid, new.[search_text]);\nEND")
+
+
+FAULT_ENV = "ARCHIVE_KILL_AT_STATEMENT"
+
+
+def _fault_injection(db: sqlite_utils.Database) -> None:
+    """A test hook: with ARCHIVE_KILL_AT_STATEMENT=N in the environment, the process
+    is killed (SIGKILL, as a crash or the OOM killer would) as its N-th SQL statement
+    starts, so a test can stop the writer at every statement in turn; with =count it
+    says on stderr how many statements the run made."""
+    import os
+
+    at = os.environ.get(FAULT_ENV)
+    if not at:
+        return
+    import signal
+
+    count = [0]
+    if at == "count":  # how many statements this run makes, on stderr at exit
+        import atexit
+        import sys
+
+        atexit.register(lambda: print(f"{FAULT_ENV}: {count[0]} statements", file=sys.stderr))
+
+    def trace(_sql):
+        count[0] += 1
+        if count[0] == (int(at) if at != "count" else 0):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    db.conn.set_trace_callback(trace)
 
 
 def _migrate_to_2(db: sqlite_utils.Database) -> None:
@@ -221,7 +274,7 @@ def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
     page_id = db["pages"].insert({
         "source_path": source_path, "image_path": relative_image_path(db, p.image_path), "sha256": sha,
         "page_number": p.page_number, "width": p.width, "height": p.height, "dpi": p.dpi,
-        "source_kind": p.source_kind, "ocr_engine": p.ocr_engine,
+        "source_kind": p.source_kind, "ocr_engine": p.ocr_engine, "layout": p.layout,
         "mean_confidence": p.mean_confidence, "skew_degrees": p.skew_degrees,
         "confidence_band": confidence_band(p.mean_confidence),
         "timings": json.dumps(p.timings) if p.timings else None, "status": "ok", "error": None, "ingested_at": now, **meta,

@@ -65,6 +65,20 @@ class TesseractEngine(OcrEngine):
         data = self._tess.image_to_data(image, lang=lang, config=config, output_type=self._tess.Output.DICT)
         return lines_from_data(data)
 
+    def read_page(self, image, lang, *, dpi):
+        """Tesseract's own page segmentation (psm 3): paragraphs in its reading order."""
+        data = self._tess.image_to_data(image, lang=lang, config=f"--psm 3 --dpi {int(dpi)}",
+                                        output_type=self._tess.Output.DICT)
+        paragraphs: dict[tuple, list[int]] = {}
+        for i in range(len(data["text"])):
+            paragraphs.setdefault((data["block_num"][i], data["par_num"][i]), []).append(i)
+        out = []
+        for rows in paragraphs.values():
+            lines = lines_from_data({k: [data[k][i] for i in rows] for k in data}, sort=False)
+            if lines:
+                out.append(lines)
+        return out
+
     def recognise_many(self, images, lang, *, dpi, psm=None):
         """All of a page's blocks in one Tesseract process: each call starts a process
         and loads the model (0.25 s for chi_sim here), more than most blocks take to
@@ -111,8 +125,9 @@ def _tesseract_languages() -> set[str]:
     return set(pytesseract.get_languages(config=""))
 
 
-def lines_from_data(data: dict) -> list[Line]:
-    """Group pytesseract's ``image_to_data`` rows into lines of words."""
+def lines_from_data(data: dict, sort: bool = True) -> list[Line]:
+    """Group pytesseract's ``image_to_data`` rows into lines of words (top to bottom,
+    or with ``sort=False`` in Tesseract's own order)."""
     groups: dict[tuple, list[Word]] = {}
     for i, text in enumerate(data["text"]):
         text = (text or "").strip()
@@ -131,7 +146,8 @@ def lines_from_data(data: dict) -> list[Line]:
                   max(w.x1 for w in words), max(w.bottom for w in words)),
             words=words,
         ))
-    lines.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    if sort:
+        lines.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
     return lines
 
 
