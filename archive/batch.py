@@ -60,10 +60,17 @@ def ingest(paths: Iterable, db_path, options: Options, *, workers: int | None = 
            executor: str = "processes", scheduler: str | None = None,
            on_page: Callable[[Path, int, int], None] | None = None,
            on_file: Callable[[Outcome], None] | None = None, force: bool = False,
-           process: Callable = safe_process) -> list[Outcome]:
+           process: Callable = safe_process, on_wait: Callable[[], None] | None = None) -> list[Outcome]:
     """Ingest every source under ``paths`` into the archive at ``db_path``; files
-    ingested before unchanged are skipped unless ``force``."""
+    ingested before unchanged are skipped unless ``force``. Another ingest into the
+    same archive is waited for (``on_wait`` is told)."""
     db = store.open_db(db_path)
+    with store.writer_lock(db_path, on_wait):
+        return _ingest(db, paths, db_path, options, workers, executor, scheduler, on_page, on_file, force, process)
+
+
+def _ingest(db, paths, db_path, options, workers, executor, scheduler, on_page, on_file, force,
+            process) -> list[Outcome]:
     outcomes: list[Outcome] = []
 
     def done(outcome: Outcome) -> None:

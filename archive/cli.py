@@ -8,6 +8,7 @@ import logging
 import os
 import sqlite3
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -75,6 +76,10 @@ def cli(verbose):
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        # A library's warning (numpy, Pillow) would break the one-line-per-problem
+        # promise; -v shows them.
+        warnings.filterwarnings("ignore")
 
 
 @cli.command()
@@ -165,7 +170,8 @@ def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_d
 
     try:
         outcomes = batch.ingest(paths, db_path, options, workers=workers, executor=executor,
-                                scheduler=scheduler, on_page=on_page, on_file=on_file, force=force)
+                                scheduler=scheduler, on_page=on_page, on_file=on_file, force=force,
+                                on_wait=lambda: click.echo(f"waiting: another ingest is writing {db_path}", err=True))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

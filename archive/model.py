@@ -298,6 +298,7 @@ class Page:
     blocks: list[Block] = field(default_factory=list)
     ocr_engine: Optional[str] = None
     layout: Optional[str] = None  # how the text was segmented: "blocks" (the archive's) or "engine (why)"
+    encoding: Optional[str] = None  # of a text source, as found (utf-8, gb18030, utf-16...)
     skew_degrees: Optional[float] = None
     # Seconds per stage (read, layout, ocr, clean, segment, image) and, inside ocr, in the
     # OCR engine's own calls ("engine"): where a page's time went.
@@ -316,6 +317,7 @@ class Page:
             "source_path": self.source_path, "page_number": self.page_number,
             "source_kind": self.source_kind, "width": self.width, "height": self.height,
             "dpi": self.dpi, "image_path": self.image_path, "ocr_engine": self.ocr_engine, "layout": self.layout,
+            "encoding": self.encoding,
             "mean_confidence": self.mean_confidence, "skew_degrees": self.skew_degrees,
             "timings": dict(self.timings), "blocks": [b.to_dict() for b in self.blocks],
         }

@@ -12,6 +12,7 @@ from pathlib import Path
 import cv2
 
 from . import clean, layout, ocr, read, segment
+from .errors import InputFileError
 from .model import Options, Page, PageContext, PageResult, SourceKind
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ def process_page(ctx: PageContext) -> PageResult:
         units, repairs = clean.clean(units)
     with clock("segment"):
         articles = segment.segment(units, repairs)
+    if page.source_kind != SourceKind.TEXT and not any(u.text.strip() for u in units):
+        raise InputFileError(ctx.source, f"page {ctx.page_number}: no text found "
+                                         "(a blank page, or nothing the OCR could read)")
     page.blocks = units + extras
     if page.image is not None and ctx.options.image_dir:
         with clock("image"):

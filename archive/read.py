@@ -22,12 +22,16 @@ from .model import TEXT, Block, Options, Page, PageContext, SourceKind, Word
 
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".jp2", ".j2k", ".jpx", ".jpf", ".bmp", ".webp"}
 SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".txt"}
 DEFAULT_DPI = 300
 PDF_RASTER_DPI = 300
 # A PDF page with fewer characters than this in its text layer is treated as a scan.
 MIN_TEXT_LAYER_CHARS = 20
+# The largest page image read: a broadsheet (22 x 30 inches) scanned at 600 dpi is
+# 13,200 x 18,000 = 238 megapixels. Anything larger is refused as a likely
+# decompression bomb (Pillow's own limit, 89 megapixels, refused such a scan).
+MAX_PIXELS = 260_000_000
 
 
 def iter_sources(paths) -> list[Path | InputFileError]:
@@ -107,26 +111,52 @@ def page_count(path: Path) -> int:
     """How many pages a source holds; raises InputFileError when it cannot be opened."""
     kind = file_type(path)
     try:
+        if path.stat().st_size == 0:
+            raise InputFileError(path, "empty file")
         if kind == "pdf":
             import pdfplumber
 
             with pdfplumber.open(path) as pdf:
-                return len(pdf.pages)
+                n = len(pdf.pages)
+            if n == 0:
+                raise InputFileError(path, "a PDF of no pages")
+            return n
         if kind == "image":
-            from PIL import Image
-
-            with Image.open(path) as im:
+            with _open_image(path) as im:
                 frames = getattr(im, "n_frames", 1)
                 if frames == 1:
                     im.verify()  # a truncated or corrupt image fails here, not in a worker
                 return frames
-        if path.stat().st_size == 0:
-            raise InputFileError(path, "empty file")
         return 1
     except InputFileError:
         raise
     except Exception as e:  # any decoder failure means the file is unreadable
-        raise InputFileError(path, f"cannot open as {kind}: {type(e).__name__}: {e}".rstrip(": ")) from e
+        raise InputFileError(path, _why(kind, e)) from e
+
+
+def _why(kind: str, e: Exception) -> str:
+    name = type(e).__name__
+    # pdfplumber wraps pdfminer's errors: the cause is in the arguments
+    causes = " ".join([name, str(e)] + [type(a).__name__ for a in e.args if isinstance(a, Exception)])
+    if "Password" in causes or "encrypt" in causes.lower():
+        return "an encrypted PDF: it needs its password (qpdf --decrypt --password=... IN OUT)"
+    return f"cannot open as {kind}: {name}: {e}".rstrip(": ")
+
+
+def _open_image(path: Path):
+    """Pillow's image, with the archive's own size limit: Pillow warns above its limit
+    and refuses at twice it; here anything over MAX_PIXELS is refused."""
+    import warnings
+
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            return Image.open(path)
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as e:
+            raise InputFileError(path, f"image too large ({e}), refused as a likely decompression bomb") from e
 
 
 def read_page(ctx: PageContext) -> Page:
@@ -139,16 +169,42 @@ def read_page(ctx: PageContext) -> Page:
 
 
 def _read_text(ctx: PageContext) -> Page:
-    try:
-        text = ctx.source.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputFileError(ctx.source, f"not UTF-8 text (byte {e.start})") from e
+    raw = ctx.source.read_bytes()
+    text, encoding = decode_text(raw)
+    if text is None:
+        raise InputFileError(ctx.source, "not text in any encoding found (binary data?)")
     if not text.strip():
         raise InputFileError(ctx.source, "no text in file")
     return Page(
         source_path=str(ctx.source), page_number=1, source_kind=SourceKind.TEXT,
-        blocks=text_blocks(text),
+        blocks=text_blocks(text), encoding=encoding,
     )
+
+
+def decode_text(raw: bytes) -> tuple[str | None, str | None]:
+    """(text, encoding) of an OCR text file: UTF-8, or UTF-16/32 by their byte order
+    mark, else what charset-normalizer finds (GB18030 and Big5 for Chinese text,
+    Latin-1 and cp1252 for old exports); (None, None) for bytes that are no text."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+                     (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc), enc
+            except UnicodeDecodeError:
+                break
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        return None, None
+    text = str(best)
+    # Control characters other than line ends mean binary data read as text.
+    junk = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
+    return (text, best.encoding) if junk <= 0.01 * max(1, len(text)) else (None, None)
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -157,17 +213,18 @@ def text_blocks(text: str) -> list[Block]:
 
 
 def _read_image(ctx: PageContext) -> Page:
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
     try:
-        with Image.open(ctx.source) as im:
+        with _open_image(ctx.source) as im:
             if ctx.page_number > 1:
                 im.seek(ctx.page_number - 1)
             dpi = im.info.get("dpi")
-            # A JPEG decoded straight to its luminance, the grey the pipeline works on:
-            # 30 ms instead of 78 for a 300-dpi page decoded in colour and converted.
-            im.draft("L", im.size)
-            gray = np.array(ImageOps.grayscale(ImageOps.exif_transpose(im) if ctx.page_number == 1 else im))
+            if ctx.page_number == 1:
+                im = ImageOps.exif_transpose(im)
+            gray = to_gray(im)
+    except InputFileError:
+        raise
     except Exception as e:
         raise InputFileError(ctx.source, f"cannot decode image: {type(e).__name__}: {e}") from e
     file_dpi = int(round(dpi[0])) if dpi and dpi[0] and dpi[0] > 1 else None
@@ -175,6 +232,28 @@ def _read_image(ctx: PageContext) -> Page:
         source_path=str(ctx.source), page_number=ctx.page_number, source_kind=SourceKind.IMAGE,
         width=gray.shape[1], height=gray.shape[0], dpi=ctx.options.dpi or file_dpi, image=gray,
     )
+
+
+def to_gray(im) -> np.ndarray:
+    """A page image as 8-bit grey, whatever it was stored as: 16- and 32-bit greys
+    scaled down (not clipped: a 16-bit scan's 8-bit clip is white), transparency laid
+    on white paper (a transparent background is black in its colour channels), bilevel
+    and palette images expanded."""
+    from PIL import Image, ImageOps
+
+    if im.format == "JPEG":
+        # Decoded straight to its luminance, the grey the pipeline works on: 30 ms
+        # instead of 78 for a 300-dpi page decoded in colour and converted.
+        im.draft("L", im.size)
+    if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        a = np.asarray(im, dtype=np.float64)
+        top = a.max() if im.mode in ("I", "F") else 65535.0
+        return np.clip(a * (255.0 / max(1.0, top)), 0, 255).astype(np.uint8)
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        im = Image.alpha_composite(paper, rgba)
+    return np.array(ImageOps.grayscale(im))
 
 
 def _read_pdf(ctx: PageContext) -> Page:
@@ -195,7 +274,7 @@ def _read_pdf(ctx: PageContext) -> Page:
     except IndexError as e:
         raise InputFileError(ctx.source, f"no page {ctx.page_number}") from e
     except Exception as e:
-        raise InputFileError(ctx.source, f"cannot read PDF: {type(e).__name__}: {e}") from e
+        raise InputFileError(ctx.source, _why("pdf", e)) from e
     page = Page(
         source_path=str(ctx.source), page_number=ctx.page_number,
         source_kind=SourceKind.PDF_TEXT if has_text and opts.ocr != "always" else SourceKind.PDF_IMAGE,

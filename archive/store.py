@@ -6,12 +6,15 @@ names are a public contract: add freely, rename only with a migration.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
+from .errors import DatabaseError
 from .model import PageResult
 from .search import bigram_text, index_text
 
@@ -25,7 +28,7 @@ TABLES = {
             "width": int, "height": int, "dpi": int, "source_kind": str, "ocr_engine": str,
             "mean_confidence": float, "skew_degrees": float, "status": str, "error": str,
             "title": str, "date": str, "ingested_at": str, "confidence_band": str,
-            "timings": str, "layout": str,
+            "timings": str, "layout": str, "encoding": str,
         },
         "foreign_keys": [],
         "indexes": [["sha256"], ["source_path", "page_number"], ["status"], ["date"], ["confidence_band"]],
@@ -83,9 +86,40 @@ CHILD_TABLES = ("repairs", "captions", "lines", "blocks", "articles")
 def open_db(path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
     _fault_injection(db)
-    db.execute("PRAGMA foreign_keys = ON")
-    ensure_schema(db)
+    try:
+        # Another process may hold the write lock for a moment (a second ingest creating
+        # the schema, a reader checkpointing): wait for it rather than fail.
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        ensure_schema(db)
+    except sqlite3.DatabaseError as e:
+        db.conn.close()
+        raise DatabaseError(f"{path}: cannot open as an archive: {e}") from e
     return db
+
+
+BUSY_TIMEOUT_MS = 60_000
+
+
+@contextlib.contextmanager
+def writer_lock(path, on_wait=None):
+    """Hold the archive for this writer for the whole run: a second ingest into the same
+    archive waits (``on_wait`` is called once, to say so) and then goes on, so nothing
+    is lost and no run dies half-way on "database is locked". A BSD lock on the
+    database file itself, which SQLite's own (POSIX) locks do not see."""
+    import fcntl
+
+    with open(path, "rb") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -275,6 +309,7 @@ def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
         "source_path": source_path, "image_path": relative_image_path(db, p.image_path), "sha256": sha,
         "page_number": p.page_number, "width": p.width, "height": p.height, "dpi": p.dpi,
         "source_kind": p.source_kind, "ocr_engine": p.ocr_engine, "layout": p.layout,
+        "encoding": p.encoding,
         "mean_confidence": p.mean_confidence, "skew_degrees": p.skew_degrees,
         "confidence_band": confidence_band(p.mean_confidence),
         "timings": json.dumps(p.timings) if p.timings else None, "status": "ok", "error": None, "ingested_at": now, **meta,
