@@ -78,52 +78,88 @@ def _ingest(db, paths, db_path, options, workers, executor, scheduler, on_page, 
         if on_file:
             on_file(outcome)
 
-    todo: list[tuple[Path, str, list[PageContext]]] = []
+    files: list[_File] = []
     for src in read.iter_sources(paths):
         if isinstance(src, InputFileError):  # nothing there to store an error row for
             done(Outcome(Path(src.path), "failed", errors=[src]))
             continue
+        key = str(src.resolve())
         try:
             sha = read.sha256(src)
-            if not force and store.unchanged(db, str(src.resolve()), sha):
+            if not force and store.unchanged(db, key, sha):
                 done(Outcome(src, "unchanged"))
                 continue
             n = read.page_count(src)
         except (ArchiveError, OSError) as e:
             err = e if isinstance(e, ArchiveError) else InputFileError(src, e.strerror or str(e))
-            store.write_source(db, str(src.resolve()), _sha_or_none(src), [(1, _reason(err))])
+            sha = _sha_or_none(src)
+            store.pages_to_do(db, key, sha, 1)
+            store.write_page(db, key, sha, (1, _reason(err)))
             done(Outcome(src, "failed", errors=[err]))
             continue
+        numbers = store.pages_to_do(db, key, sha, n)
+        if force:
+            numbers = list(range(1, n + 1))
+        if not numbers:
+            done(Outcome(src, "unchanged"))
+            continue
         # absolute paths: a Dask worker may run in another directory (or on another host)
-        todo.append((src, sha, [PageContext(src.resolve(), i + 1, options, sha256=sha) for i in range(n)]))
+        files.append(_File(src, key, sha, {**read.source_metadata(src), "source_pages": n}, n, len(numbers),
+                           [PageContext(src.resolve(), i, options, sha256=sha) for i in numbers]))
 
-    total = sum(len(c) for _, _, c in todo)
+    total = sum(len(f.ctxs) for f in files)
     runner = None
     try:
         runner = make_executor(executor, workers=workers, scheduler=scheduler, pages=total)
-        count = 0
-        results = run_pages(runner, [c for _, _, ctxs in todo for c in ctxs], process)
-        for src, sha, ctxs in todo:
-            rows, errors = [], []
-            for c in ctxs:
-                res = next(results)
-                count += 1
-                if on_page:
-                    on_page(src, count, total)
-                if isinstance(res, ArchiveError):
-                    errors.append(res)
-                    rows.append((c.page_number, _reason(res)))
-                else:
-                    rows.append(res)
-            store.write_source(db, str(src.resolve()), sha, rows, read.source_metadata(src))
-            status = "ingested" if not errors else ("failed" if len(errors) == len(ctxs) else "partial")
-            done(Outcome(src, status, pages=len(ctxs) - len(errors), errors=errors))
+        ctxs = _interleaved(files)
+        owner = {id(c): f for f in files for c in f.ctxs}
+        for count, (ctx, res) in enumerate(zip(ctxs, run_pages(runner, ctxs, process)), 1):
+            f = owner[id(ctx)]
+            # Each page is committed as it comes back: a kill loses only pages in flight,
+            # and the next run reads only what is missing.
+            if isinstance(res, ArchiveError):
+                f.errors.append(res)
+                store.write_page(db, f.key, f.sha, (ctx.page_number, _reason(res)), f.meta)
+            else:
+                store.write_page(db, f.key, f.sha, res, f.meta)
+            f.left -= 1
+            if on_page:
+                on_page(f.path, count, total)
+            if not f.left:
+                status = ("ingested" if not f.errors else
+                          "failed" if len(f.errors) == f.count else "partial")
+                done(Outcome(f.path, status, pages=f.count - len(f.errors), errors=f.errors))
     finally:
         if runner is not None:
             runner.close()
         db.conn.close()
-    store.prepare_for_publishing(db_path)
+    store.checkpoint(db_path)
     return outcomes
+
+
+@dataclass(eq=False)
+class _File:
+    path: Path
+    key: str
+    sha: str
+    meta: dict
+    pages: int
+    left: int
+    ctxs: list[PageContext]
+    errors: list[ArchiveError] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.ctxs)
+
+
+def _interleaved(files: list[_File]) -> list[PageContext]:
+    """Pages taken from every file in turn, so that a 2,000-page PDF does not hold back
+    the single pages behind it: each file is done after about (its pages x files) pages."""
+    out: list[PageContext] = []
+    for k in range(max((len(f.ctxs) for f in files), default=0)):
+        out.extend(f.ctxs[k] for f in files if k < len(f.ctxs))
+    return out
 
 
 def run_pages(runner, ctxs: list[PageContext], process: Callable = safe_process) -> Iterator:

@@ -8,6 +8,7 @@ import logging
 import os
 import sqlite3
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -35,15 +36,17 @@ class ArchiveGroup(click.Group):
         except click.ClickException as e:
             e.show()
             sys.exit(e.exit_code)
-        except click.Abort:
-            click.echo("Aborted.", err=True)
+        except click.Abort:  # click's form of Ctrl-C
+            click.echo("interrupted: what was committed is kept; run the same command again to finish",
+                       err=True)
             sys.exit(ExitCode.ctrl_c)
         except ArchiveError as e:
             sys.exit(_report(e, e.exit_code))
         except sqlite3.Error as e:
             sys.exit(_report(f"database: {e}", ExitCode.database))
         except KeyboardInterrupt:
-            click.echo("Aborted.", err=True)
+            click.echo("interrupted: what was committed is kept; run the same command again to finish",
+                       err=True)
             sys.exit(ExitCode.ctrl_c)
         sys.exit(rv if isinstance(rv, int) else ExitCode.ok)
 
@@ -151,10 +154,18 @@ def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_d
                       engine_options=dict(o.split("=", 1) for o in engine_options),
                       image_dir=str((image_dir or db_path.with_name(db_path.name + ".images")).resolve()))
     bar = None
+    tty = sys.stderr.isatty()
+    last_line = [0.0]
 
     def on_page(src, done, total):
         nonlocal bar
         if quiet:
+            return
+        if not tty:  # a log, not a terminal: a line now and then, and the last one
+            now = time.monotonic()
+            if done == total or now - last_line[0] >= 10 or done == 1:
+                last_line[0] = now
+                click.echo(f"pages {done}/{total}", err=True)
             return
         if bar is None:
             bar = click.progressbar(length=total, label="pages", file=sys.stderr, show_pos=True)
@@ -239,28 +250,40 @@ def clean(file, as_json, as_diff):
 @click.option("--public", is_flag=True,
               help="Let search engines in: robots.txt allows crawling and /sitemap.xml lists every article. "
                    "Without it robots.txt disallows everything.")
-def serve(db_path, port, host, metadata, get_path, public):
+@click.option("--immutable", is_flag=True,
+              help="Serve a finished archive that nothing writes to any more: row counts are read once "
+                   "(an inspect file beside the database) and SQLite skips its locks. Without it the "
+                   "server follows the file, so pages an ingest adds while it runs appear at once.")
+@click.option("--download/--no-download", default=False, show_default=True,
+              help="Offer the whole database file for download (/archive.db); a file being written "
+                   "is never offered, so this serves it --immutable.")
+def serve(db_path, port, host, metadata, get_path, public, immutable, download):
     """Publish the archive with Datasette: search, articles, page images, SQL.
 
-    Served read-only (immutable, with an inspect file of table counts written beside
-    the database) with a 3-second SQL time limit. Article view: /-/archive/article/ID;
-    page view: /-/archive/page/ID.
+    Served read-only with a 3-second SQL time limit. By default the server follows the
+    file: 'archive ingest' may add to the archive while it is served, and what it adds
+    appears without a restart. Article view: /-/archive/article/ID; page view:
+    /-/archive/page/ID.
 
     Example:
 
     \b
         archive serve --db archive.db --port 8001
+        archive serve --db archive.db --immutable --public --download
     """
     from datasette import cli as ds_cli
 
     from .store import prepare_for_publishing, write_inspect_file
 
-    prepare_for_publishing(db_path)
-    inspect_file = write_inspect_file(db_path)
     os.environ["ARCHIVE_PUBLIC"] = "1" if public else "0"
     metadata = _metadata_for(db_path, metadata or _default_metadata())
-    args = ["-i", str(db_path), "--inspect-file", str(inspect_file), "--port", str(port), "--host", host,
-            "--setting", "sql_time_limit_ms", "3000"]
+    if immutable or download:
+        prepare_for_publishing(db_path)
+        args = ["-i", str(db_path), "--inspect-file", str(write_inspect_file(db_path))]
+    else:
+        args = [str(db_path)]
+    args += ["--port", str(port), "--host", host, "--setting", "sql_time_limit_ms", "3000",
+             "--setting", "allow_download", "on" if download else "off"]
     if metadata:
         args += ["--metadata", str(metadata)]
     if get_path:

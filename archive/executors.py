@@ -25,10 +25,15 @@ CONNECT_TIMEOUT = "10s"  # a scheduler that does not answer by then is reported,
 
 def one_thread() -> None:
     """A pool worker's OpenCV runs on one thread, as its Tesseract does: the pool is
-    the parallelism, and threads on top of it only fight over the same cores."""
+    the parallelism, and threads on top of it only fight over the same cores. Ctrl-C
+    reaches the whole process group: the parent alone answers it (a worker would print
+    a traceback of its own)."""
+    import signal
+
     import cv2
 
     cv2.setNumThreads(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class Inline:

@@ -256,13 +256,32 @@ def to_gray(im) -> np.ndarray:
     return np.array(ImageOps.grayscale(im))
 
 
-def _read_pdf(ctx: PageContext) -> Page:
+_open_pdfs: dict = {}
+
+
+def _pdf(path: Path):
+    """The PDF at ``path``, opened once per process: opening a 2,000-page PDF takes half
+    a second, which every page would pay again. Two are kept open (files interleave);
+    a thread has its own, as a parser is not shared between threads."""
+    import threading
+
     import pdfplumber
 
+    st = path.stat()
+    key = (threading.get_ident(), str(path), st.st_mtime_ns, st.st_size)
+    if key not in _open_pdfs:
+        while len(_open_pdfs) >= 2:
+            _open_pdfs.pop(next(iter(_open_pdfs))).close()
+        _open_pdfs[key] = pdfplumber.open(path)
+    return _open_pdfs[key]
+
+
+def _read_pdf(ctx: PageContext) -> Page:
     opts: Options = ctx.options
     try:
-        with pdfplumber.open(ctx.source) as pdf:
-            pg = pdf.pages[ctx.page_number - 1]
+        pdf = _pdf(Path(ctx.source))
+        pg = pdf.pages[ctx.page_number - 1]
+        try:
             scale = PDF_RASTER_DPI / 72.0
             words = []
             if opts.ocr != "always":
@@ -271,6 +290,8 @@ def _read_pdf(ctx: PageContext) -> Page:
                                       w["x1"] * scale, w["bottom"] * scale, conf=-1.0))
             has_text = sum(len(w.text) for w in words) >= MIN_TEXT_LAYER_CHARS
             gray = np.array(pg.to_image(resolution=PDF_RASTER_DPI).original.convert("L"))
+        finally:
+            pg.close()  # memory stays bounded: the page's parsed objects are let go
     except IndexError as e:
         raise InputFileError(ctx.source, f"no page {ctx.page_number}") from e
     except Exception as e:

@@ -1,4 +1,4 @@
-"""Store: the archive's SQLite schema, and writing one source file's pages atomically.
+"""Store: the archive's SQLite schema, and writing pages, each in one transaction.
 
 The schema is documented for researchers in README.md ("The schema"); table and column
 names are a public contract: add freely, rename only with a migration.
@@ -28,7 +28,7 @@ TABLES = {
             "width": int, "height": int, "dpi": int, "source_kind": str, "ocr_engine": str,
             "mean_confidence": float, "skew_degrees": float, "status": str, "error": str,
             "title": str, "date": str, "ingested_at": str, "confidence_band": str,
-            "timings": str, "layout": str, "encoding": str,
+            "timings": str, "layout": str, "encoding": str, "source_pages": int,
         },
         "foreign_keys": [],
         "indexes": [["sha256"], ["source_path", "page_number"], ["status"], ["date"], ["confidence_band"]],
@@ -90,6 +90,9 @@ def open_db(path) -> sqlite_utils.Database:
         # Another process may hold the write lock for a moment (a second ingest creating
         # the schema, a reader checkpointing): wait for it rather than fail.
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # WAL: a server reading the archive while an ingest writes it never waits for
+        # the writer nor sees a page half-written.
+        db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA foreign_keys = ON")
         ensure_schema(db)
     except sqlite3.DatabaseError as e:
@@ -254,22 +257,53 @@ def confidence_band(mean: float | None) -> str:
     return next(label for floor, label in CONFIDENCE_BANDS if mean >= floor)
 
 
+def stored_pages(db: sqlite_utils.Database, source_path: str) -> dict[int, tuple[str | None, str]]:
+    """What is stored for a source: page number -> (sha256, status)."""
+    return {r["page_number"]: (r["sha256"], r["status"]) for r in db.query(
+        "select page_number, sha256, status from pages where source_path = ?", [source_path])}
+
+
+def pages_to_do(db: sqlite_utils.Database, source_path: str, sha: str, count: int) -> list[int]:
+    """The pages of a source that still need reading: every page when the file changed,
+    else those that failed or never finished (a run killed half-way through a long PDF
+    resumes where it stopped). Rows of pages the file no longer has are dropped."""
+    stored = stored_pages(db, source_path)
+    with db.atomic():
+        for number, (old_sha, _) in stored.items():
+            if old_sha != sha or number > count:
+                _delete_pages(db, source_path, number)
+        db.execute("update pages set source_pages = ? where source_path = ?", [count, source_path])
+    return [n for n in range(1, count + 1) if stored.get(n) != (sha, "ok")]
+
+
 def unchanged(db: sqlite_utils.Database, source_path: str, sha: str) -> bool:
-    """True when this exact file was ingested before and every page of it succeeded."""
+    """True when this exact file was ingested before and every page of it succeeded
+    (a run killed half-way leaves some pages stored and others not)."""
     rows = list(db.query(
-        "select status from pages where source_path = ? and sha256 = ?", [source_path, sha]
+        "select status, source_pages from pages where source_path = ? and sha256 = ?", [source_path, sha]
     ))
-    return bool(rows) and all(r["status"] == "ok" for r in rows)
+    return (bool(rows) and all(r["status"] == "ok" for r in rows)
+            and rows[0]["source_pages"] == len(rows))
 
 
 def delete_source(db: sqlite_utils.Database, source_path: str) -> None:
-    ids = [r["id"] for r in db.query("select id from pages where source_path = ?", [source_path])]
+    _delete_pages(db, source_path)
+
+
+def _delete_pages(db: sqlite_utils.Database, source_path: str, page_number: int | None = None) -> int | None:
+    """Delete a source's pages (or one of them) with everything on them; the id of the
+    last page row deleted, so that a page read again keeps its id."""
+    sql, args = "select id from pages where source_path = ?", [source_path]
+    if page_number is not None:
+        sql, args = sql + " and page_number = ?", args + [page_number]
+    ids = [r["id"] for r in db.query(sql, args)]
     for pid in ids:
         for row in db.query("select id, search_text from articles where page_id = ?", [pid]):
             _index_bigrams(db, row["id"], row["search_text"], delete=True)
         for t in CHILD_TABLES:
             db.execute(f"delete from [{t}] where page_id = ?", [pid])
         db.execute("delete from pages where id = ?", [pid])
+    return ids[-1] if ids else None
 
 
 def _xywh(bbox) -> dict:
@@ -286,27 +320,34 @@ def write_source(db: sqlite_utils.Database, source_path: str, sha: str,
     A result is a ``PageResult`` or, for a page that failed, ``(page_number, error)``:
     the failure is stored as a page with status ``error`` so it can be found and retried.
     """
-    meta = meta or {}
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    page_ids = []
+    meta = {"source_pages": len(results), **(meta or {})}
     with db.atomic():
         delete_source(db, source_path)
-        for res in results:
-            if isinstance(res, tuple):
-                number, error = res
-                page_ids.append(db["pages"].insert({
-                    "source_path": source_path, "sha256": sha, "page_number": number,
-                    "status": "error", "error": error, "ingested_at": now, **meta,
-                }).last_pk)
-                continue
-            page_ids.append(_write_page(db, res, source_path, sha, now, meta))
-    return page_ids
+        return [write_page(db, source_path, sha, res, meta) for res in results]
 
 
-def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
+def write_page(db: sqlite_utils.Database, source_path: str, sha: str | None,
+               res: PageResult | tuple[int, str], meta: dict | None = None) -> int:
+    """Store one page (or its failure, ``(page_number, error)``) in one transaction,
+    replacing what was stored for that page; a page read again keeps its id, so a
+    failed page's row is replaced, never repeated."""
+    meta = meta or {}
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    number = res[0] if isinstance(res, tuple) else res.page.page_number
+    with db.atomic():
+        keep_id = _delete_pages(db, source_path, number)
+        if isinstance(res, tuple):
+            return db["pages"].insert({
+                "id": keep_id, "source_path": source_path, "sha256": sha, "page_number": number,
+                "status": "error", "error": res[1], "ingested_at": now, **meta,
+            }).last_pk
+        return _write_page(db, res, source_path, sha, now, meta, keep_id)
+
+
+def _write_page(db, res: PageResult, source_path, sha, now, meta, keep_id=None) -> int:
     p = res.page
     page_id = db["pages"].insert({
-        "source_path": source_path, "image_path": relative_image_path(db, p.image_path), "sha256": sha,
+        "id": keep_id, "source_path": source_path, "image_path": relative_image_path(db, p.image_path), "sha256": sha,
         "page_number": p.page_number, "width": p.width, "height": p.height, "dpi": p.dpi,
         "source_kind": p.source_kind, "ocr_engine": p.ocr_engine, "layout": p.layout,
         "encoding": p.encoding,
@@ -358,13 +399,29 @@ def _write_page(db, res: PageResult, source_path, sha, now, meta) -> int:
     return page_id
 
 
+def checkpoint(path) -> None:
+    """Fold the write-ahead log into the database file at the end of a run, so that the
+    file alone is the whole archive (to copy, back up or serve --immutable)."""
+    db = sqlite_utils.Database(path)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.conn.close()
+
+
 def prepare_for_publishing(path) -> None:
     """Leave WAL mode: Datasette's immutable mode ignores a WAL."""
     db = sqlite_utils.Database(path)
-    if db.journal_mode == "wal":
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.disable_wal()
-    db.conn.close()
+    try:
+        if db.journal_mode == "wal":
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.disable_wal()
+    except sqlite3.OperationalError as e:
+        raise DatabaseError(f"{path}: in use by another process ({e}); an archive is served "
+                            "--immutable only when nothing else has it open") from e
+    finally:
+        db.conn.close()
 
 
 def write_inspect_file(path) -> Path:

@@ -15,11 +15,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import json
 import mimetypes
 import os
+import tempfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -39,14 +41,72 @@ def _is_archive(conn) -> bool:
     ).fetchone()[0] == 2
 
 
+# What the project's SQL functions accept. A Python function called by SQLite cannot be
+# stopped by the SQL time limit, so its work is bounded by its input: a query longer than
+# anyone types, or a text longer than any article, is refused.
+MAX_QUERY = 500
+MAX_TEXT = 2_000_000
+
+
+class ArgumentTooLong(ValueError):
+    pass
+
+
+def _bounded(fn, *limits):
+    def call(*args):
+        for arg, limit in zip(args, limits):
+            if isinstance(arg, str) and len(arg) > limit:
+                raise ArgumentTooLong(f"{fn.__name__}: an argument of {len(arg)} characters (at most {limit})")
+        return fn(*args)
+    return call
+
+
+def _disabled(*_):
+    return None
+
+
 @hookimpl(trylast=True)
 def prepare_connection(conn, database, datasette):
+    # fts3_tokenizer(name) returns a pointer into the server's memory: never offered.
+    conn.create_function("fts3_tokenizer", 1, _disabled)
+    conn.create_function("fts3_tokenizer", 2, _disabled)
     if not _is_archive(conn):
         return
-    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
-    conn.create_function("strip_separators", 1, strip_separators, deterministic=True)
-    conn.create_function("archive_snippet", 2, snippet, deterministic=True)
-    conn.create_function("archive_match", 2, match_for, deterministic=True)
+    conn.create_function("escape_fts", 1, _bounded(fts_query, MAX_QUERY), deterministic=True)
+    conn.create_function("strip_separators", 1, _bounded(strip_separators, MAX_TEXT), deterministic=True)
+    conn.create_function("archive_snippet", 2, _bounded(snippet, MAX_TEXT, MAX_QUERY), deterministic=True)
+    conn.create_function("archive_match", 2, _bounded(match_for, MAX_QUERY, 16), deterministic=True)
+
+
+# Every response: no MIME sniffing of OCR text served as a page, no framing by another
+# site, scripts and styles only from this server (Datasette's pages use inline ones).
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+     b"script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"),
+]
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def with_headers(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+
+            async def send_with_headers(event):
+                if event["type"] == "http.response.start":
+                    names = {k.lower() for k, _ in event.get("headers", [])}
+                    event = {**event, "headers": [*event.get("headers", []),
+                                                  *[(k, v) for k, v in SECURITY_HEADERS if k not in names]]}
+                await send(event)
+
+            return await app(scope, receive, send_with_headers)
+        return with_headers
+    return wrap
 
 
 @hookimpl
@@ -85,6 +145,16 @@ async def _archive_db(datasette):
     return None
 
 
+MAX_ID = 2 ** 63 - 1  # SQLite's largest integer: a longer id is no row, not an overflow
+
+
+def _id(request, name: str) -> int:
+    value = int(request.url_vars[name])
+    if value > MAX_ID:
+        raise NotFound(f"No {name.replace('_id', '')} {value}")
+    return value
+
+
 async def _one(datasette, sql: str, params: list, what: str):
     """(archive database, the one row ``sql`` finds); a 404 page when there is none."""
     db = await _archive_db(datasette)
@@ -112,7 +182,7 @@ def image_file(db_path: str | None, image_path: str | None) -> Path | None:
 
 async def page_image(request, datasette):
     """The scan of a page; ``?w=300`` gives a thumbnail that wide."""
-    pid = int(request.url_vars["page_id"])
+    pid = _id(request, "page_id")
     db, row = await _one(datasette, "select image_path from pages where id = ?", [pid], f"page {pid}")
     path = image_file(db.path, row["image_path"])
     if path is None:
@@ -121,23 +191,54 @@ async def page_image(request, datasette):
     if width:
         if not width.isdigit() or not 16 <= int(width) <= MAX_THUMBNAIL:
             return Response.text(f"w must be a width from 16 to {MAX_THUMBNAIL}", status=400)
-        return Response(_thumbnail(path, int(width)), content_type="image/jpeg",
-                        headers={"cache-control": "max-age=86400"})
+        # Resizing takes a CPU for a second on a broadsheet: never on the event loop,
+        # which every other request waits on, and never twice for the same image.
+        thumb = await asyncio.to_thread(derived_image, db.path, path, int(width))
+        return await _file_response(thumb, "image/jpeg")
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return Response(path.read_bytes(), content_type=content_type,
-                    headers={"cache-control": "max-age=86400"})
+    return await _file_response(path, content_type)
 
 
-def _thumbnail(path: Path, width: int) -> bytes:
+async def _file_response(path: Path, content_type: str) -> Response:
+    data = await asyncio.to_thread(path.read_bytes)
+    return Response(data, content_type=content_type, headers={"cache-control": "max-age=86400"})
+
+
+def cache_dir(db_path: str) -> Path:
+    """Where derived images of an archive are kept: a folder beside it."""
+    p = Path(db_path).resolve()
+    return p.with_name(p.name + ".cache")
+
+
+def derived_image(db_path: str, path: Path, width: int) -> Path:
+    """A JPEG of the image ``width`` pixels wide, made once and kept in the cache folder
+    (named by the image's path, size and time, so a replaced image is made again)."""
+    import hashlib
+
     from PIL import Image
 
+    st = path.stat()
+    key = hashlib.sha1(f"{path}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:20]
+    out = cache_dir(db_path) / "w" / f"{key}-{width}.jpg"
+    if out.exists():
+        return out
     with Image.open(path) as im:
+        im.draft("RGB", (width, width * 4))  # a JPEG decodes at a fraction of its size
         im = im.convert("RGB")
         if im.width > width:
             im = im.resize((width, max(1, round(im.height * width / im.width))), Image.LANCZOS)
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=82)
-        return buf.getvalue()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}")
+        tmp.write_bytes(buf.getvalue())
+        os.replace(tmp, out)  # whole or not at all, whoever reads it at the same time
+        return out
+    except OSError:  # a read-only archive folder: serve it uncached
+        fallback = Path(tempfile.gettempdir()) / f"archive-{key}-{width}.jpg"
+        fallback.write_bytes(buf.getvalue())
+        return fallback
 
 
 def _box(row) -> dict | None:
@@ -158,7 +259,7 @@ def _hits(blocks, q: str) -> list[dict]:
 
 
 async def article_view(request, datasette):
-    aid = int(request.url_vars["article_id"])
+    aid = _id(request, "article_id")
     db, article = await _one(datasette, "select * from articles where id = ?", [aid], f"article {aid}")
     page = (await db.execute("select * from pages where id = ?", [article["page_id"]])).first()
     captions = (await db.execute("select text, credit from captions where article_id = ? order by id", [aid])).rows
@@ -180,7 +281,7 @@ async def article_view(request, datasette):
 
 
 async def page_view(request, datasette):
-    pid = int(request.url_vars["page_id"])
+    pid = _id(request, "page_id")
     db, page = await _one(datasette, "select * from pages where id = ?", [pid], f"page {pid}")
     articles = (await db.execute(
         "select id, reading_order, headline, kicker, byline, advertisement, x, y, w, h "

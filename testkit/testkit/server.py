@@ -6,6 +6,7 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -20,9 +21,11 @@ def free_port() -> int:
 def serving(db_path, *extra, cwd=None):
     """``archive serve`` on a free port; yields the base URL."""
     port = free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up and stops the server.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--db", str(db_path),
                              "--port", str(port), *map(str, extra)],
-                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -36,8 +39,10 @@ def serving(db_path, *extra, cwd=None):
         else:
             raise AssertionError("archive serve did not answer")
         if proc.poll() is not None:
-            raise AssertionError(proc.stderr.read().decode())
+            log.seek(0)
+            raise AssertionError(log.read().decode(errors="replace")[-3000:])
         yield base
     finally:
         proc.terminate()
         proc.wait(10)
+        log.close()
