@@ -104,7 +104,9 @@ def cli(verbose):
 @click.option("--dpi", type=click.IntRange(min=50, max=1200), default=None,
               help="Resolution of image files that do not record theirs. Default: estimated from the type size.")
 @click.option("--images", "image_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where page images for the published archive are written. Default: FILE.images beside --db.")
+              help="Where page images for the published archive are written: a folder inside the "
+                   "archive's own folder (the archive moves, and is served, as one folder). "
+                   "Default: FILE.images beside --db.")
 @click.option("--engine", default="tesseract", show_default=True,
               help="The OCR engine: tesseract, or one a plugin adds (see --plugin).")
 @click.option("--engine-option", "engine_options", multiple=True, metavar="KEY=VALUE",
@@ -150,6 +152,9 @@ def ingest(paths, db_path, lang, ocr, workers, executor, scheduler, dpi, image_d
     bad = [o for o in engine_options if "=" not in o]
     if bad:
         raise click.BadParameter(f"{bad[0]!r} is not KEY=VALUE", param_hint="--engine-option")
+    if image_dir is not None and not image_dir.resolve().is_relative_to(db_path.resolve().parent):
+        raise click.BadParameter(f"{image_dir} is outside the archive's folder {db_path.resolve().parent}: "
+                                 "its images could never be served", param_hint="--images")
     options = Options(lang=lang, ocr=ocr, dpi=dpi, engine=engine, plugins=tuple(plugins),
                       engine_options=dict(o.split("=", 1) for o in engine_options),
                       image_dir=str((image_dir or db_path.with_name(db_path.name + ".images")).resolve()))

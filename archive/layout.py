@@ -50,6 +50,54 @@ def analyse(page: Page) -> PageLayout:
                       dpi=page.dpi or estimate_dpi(ch), skew=angle, regions=regions)
 
 
+def from_blocks(page: Page, method: str = "alto") -> PageLayout:
+    """The layout a page came with (ALTO from another OCR engine): its blocks and their
+    order kept, kinds from their type size and place as for our own blocks, rules found
+    on the image, article regions from both."""
+    flat = flatten(page.image)
+    ink = binarise(flat)
+    blocks = [part for b in page.blocks if b.bbox for part in _runs_of_size(b)]
+    sizes = sorted(b.font_size for b in blocks if b.kind == TEXT and b.font_size)
+    ch = sizes[len(sizes) // 2] if sizes else estimate_text_height(ink)
+    blocks += find_rules(ink, ch)
+    body = classify_blocks(blocks, flat.shape[0])
+    ordered = [b for b in blocks if b.kind.is_text]
+    regions = article_regions(ordered, blocks)
+    return PageLayout(image=flat, blocks=blocks, ordered=ordered, text_height=ch, body=body,
+                      dpi=page.dpi, skew=0.0, regions=regions, method=method)
+
+
+def line_size(ln: Line) -> float:
+    """A line's type size: the median height of its words (a line's box grows with one
+    speck or one descender), else its box's height."""
+    hs = sorted(w.bottom - w.top for w in ln.words if w.bottom > w.top)
+    return float(hs[len(hs) // 2]) if hs else float(ln.bbox[3] - ln.bbox[1])
+
+
+def _runs_of_size(block: Block) -> list[Block]:
+    """A block cut where its type size changes: an engine's block often holds a
+    headline's lines with the body under it, which kinds by size need apart."""
+    if block.kind != TEXT or len(block.lines) < 2:
+        return [block]
+    runs: list[list[Line]] = [[block.lines[0]]]
+    for prev, ln in zip(block.lines, block.lines[1:]):
+        a, b = line_size(prev), line_size(ln)
+        if max(a, b) > P.SUBHEAD_TO_BODY * min(a, b):
+            runs.append([ln])
+        else:
+            runs[-1].append(ln)
+    if len(runs) == 1:
+        return [block]
+    out = []
+    for lines in runs:
+        heights = sorted(line_size(ln) for ln in lines)
+        confs = [w.conf for ln in lines for w in ln.words if w.conf >= 0]
+        out.append(Block(TEXT, text="\n".join(ln.text for ln in lines), bbox=union_bbox(ln.bbox for ln in lines),
+                         lines=lines, font_size=float(heights[len(heights) // 2]),
+                         confidence=round(sum(confs) / len(confs), 1) if confs else None))
+    return out
+
+
 def engine_layout(lay: PageLayout, paragraphs: list[list[Line]], why: str) -> None:
     """The layout replaced by an OCR engine's own segmentation (the safety net): each
     paragraph one block, in the engine's reading order, kinds by type size; no photos

@@ -95,6 +95,7 @@ class SourceKind(StrEnum):
     PDF_TEXT = "pdf-text"  # a PDF page's text layer
     PDF_IMAGE = "pdf-image"  # a PDF page rasterised and OCR'd
     TEXT = "text"  # an OCR text stream, no geometry
+    ALTO = "alto"  # an ALTO file: another engine's blocks, lines, words and confidences
 
 
 def union_bbox(boxes) -> Optional[BBox]:

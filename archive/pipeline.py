@@ -26,6 +26,12 @@ def process_page(ctx: PageContext) -> PageResult:
     extras = []
     if page.source_kind == SourceKind.TEXT:
         units = page.blocks
+    elif page.source_kind == SourceKind.ALTO:
+        with clock("layout"):
+            lay = layout.from_blocks(page)
+            page.image, page.layout = lay.image, lay.method
+            units = layout.text_units(lay)
+        extras = lay.extras
     else:
         with clock("layout"):
             lay = layout.analyse(page)

@@ -23,7 +23,10 @@ from .model import TEXT, Block, Options, Page, PageContext, SourceKind, Word
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".jp2", ".j2k", ".jpx", ".jpf", ".bmp", ".webp"}
-SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".txt"}
+SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".txt", ".xml"}
+# The resolution the image shown with an ALTO page is made at, when it comes from a PDF
+# or is missing: enough to read on screen and to find rules in.
+ALTO_IMAGE_DPI = 150
 DEFAULT_DPI = 300
 PDF_RASTER_DPI = 300
 # A PDF page with fewer characters than this in its text layer is treated as a scan.
@@ -38,7 +41,13 @@ def iter_sources(paths) -> list[Path | InputFileError]:
     """Files to ingest, in a stable order: directories walked (symbolic links to
     directories are not followed, so a link loop ends), unknown suffixes skipped. A path
     that does not exist and a directory that cannot be listed come back as errors in
-    their place, for the batch to report and go on."""
+    their place, for the batch to report and go on.
+
+    METS/ALTO: a batch file stands for its issues, an issue METS for its pages' ALTO
+    files; an ALTO file is a page, and the image or PDF beside it (named by the METS,
+    or of the same name) is its picture, not a page of its own. Other XML found in a
+    folder (a reel's METS, a schema) is passed over; named on the command line it is an
+    error."""
     out: list[Path | InputFileError] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -50,11 +59,66 @@ def iter_sources(paths) -> list[Path | InputFileError]:
             for root, dirs, files in os.walk(p, onerror=unlistable):
                 dirs.sort()
                 found.extend(Path(root) / f for f in files if Path(f).suffix.lower() in SUFFIXES)
-            out.extend(sorted(found))
+            out.extend(_expand_xml(sorted(found), named=False))
         elif p.exists() or p.is_symlink():
-            out.append(p)
+            out.extend(_expand_xml([p], named=True))
         else:
             out.append(InputFileError(p, "no such file or directory"))
+    # ALTO pages own their pictures; a page reached twice (two METS of one issue) is one
+    alto = [s for s in out if isinstance(s, Path) and s.suffix.lower() == ".xml"]
+    pictures = {str(pic) for a in alto for pic in alto_pictures(a)}
+    seen: set[str] = set()
+    kept: list[Path | InputFileError] = []
+    for s in out:
+        if isinstance(s, Path):
+            key = str(s.resolve())
+            if key in seen or (s.suffix.lower() != ".xml" and key in pictures):
+                continue
+            seen.add(key)
+        kept.append(s)
+    return kept
+
+
+def _expand_xml(paths: list[Path], named: bool) -> list[Path | InputFileError]:
+    from .formats import mets
+
+    out: list[Path | InputFileError] = []
+    for p in paths:
+        if not (p.exists() or p.is_symlink()):
+            out.append(InputFileError(p, "no such file or directory (named by a METS or batch file)"))
+            continue
+        if p.suffix.lower() != ".xml":
+            out.append(p)
+            continue
+        kind = mets.xml_kind(p)
+        try:
+            if kind == "alto":
+                out.append(p)
+            elif kind == "mets":
+                out.extend(page.alto for page in mets.issue_pages(p))
+            elif kind == "batch":
+                out.extend(_expand_xml(mets.batch_issues(p), named=True))
+            elif named:
+                out.append(InputFileError(p, "XML that is neither ALTO, an issue METS nor a batch file"))
+        except Exception as e:  # a METS that does not parse
+            out.append(InputFileError(p, f"cannot read METS: {type(e).__name__}: {e}"))
+    return out
+
+
+def alto_pictures(alto: Path) -> list[Path]:
+    """The image or PDF of an ALTO page, best first: those its issue METS names, then
+    files of the same name beside it. Only those that exist."""
+    from .formats import mets
+
+    issue = mets.issue_for(alto)
+    named = issue.images if issue else []
+    beside = [alto.with_suffix(s) for s in (".jp2", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".pdf")]
+    out, seen = [], set()
+    for p in [*named, *beside]:
+        key = str(p.resolve())
+        if key not in seen and p.is_file():
+            seen.add(key)
+            out.append(p.resolve())
     return out
 
 
@@ -71,6 +135,12 @@ def source_metadata(path: Path) -> dict:
     date (1887-03-03, or 2023-12 for a month).
     """
     path = Path(path)
+    if path.suffix.lower() == ".xml":
+        from .formats import mets
+
+        issue = mets.issue_for(path)
+        if issue and issue.meta:
+            return dict(issue.meta)
     sidecar = path.with_name(path.name + ".meta.json")
     if sidecar.is_file():
         try:
@@ -104,6 +174,8 @@ def file_type(path: Path) -> str:
         return "pdf"
     if suffix == ".txt":
         return "text"
+    if suffix == ".xml":
+        return "alto"
     raise InputFileError(path, f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(sorted(SUFFIXES))}")
 
 
@@ -121,6 +193,12 @@ def page_count(path: Path) -> int:
             if n == 0:
                 raise InputFileError(path, "a PDF of no pages")
             return n
+        if kind == "alto":
+            from .formats import mets
+
+            if mets.xml_kind(path) != "alto":
+                raise InputFileError(path, "not an ALTO file (no alto root element, or not XML)")
+            return 1
         if kind == "image":
             with _open_image(path) as im:
                 frames = getattr(im, "n_frames", 1)
@@ -165,7 +243,63 @@ def read_page(ctx: PageContext) -> Page:
         return _read_text(ctx)
     if kind == "pdf":
         return _read_pdf(ctx)
+    if kind == "alto":
+        return _read_alto(ctx)
     return _read_image(ctx)
+
+
+def _read_alto(ctx: PageContext) -> Page:
+    """An ALTO page: its blocks in the pixels of its picture (the image or PDF beside
+    it; a blank page of its size when there is none). With ``--ocr always`` only the
+    picture is kept, to be read again."""
+    from .formats import alto
+
+    try:
+        doc = alto.read(ctx.source)
+    except Exception as e:
+        raise InputFileError(ctx.source, f"cannot read ALTO: {type(e).__name__}: {e}") from e
+    per_inch = {"inch1200": 1200.0, "mm10": 254.0 / 1.0, "pixel": None}.get(doc.unit.lower())
+    gray, dpi = None, None
+    for pic in alto_pictures(Path(ctx.source)):
+        try:
+            gray, dpi = _picture(pic, per_inch, doc)
+            break
+        except Exception as e:  # a picture that will not open: the next one, or none
+            log.warning("%s: picture %s unreadable (%s)", ctx.source, pic, e)
+    if gray is None:
+        if ctx.options.ocr == "always":
+            raise InputFileError(ctx.source, "--ocr always, and no image or PDF of this ALTO page was found")
+        scale = ALTO_IMAGE_DPI / per_inch if per_inch else 1.0
+        gray = np.full((max(1, round(doc.height * scale)), max(1, round(doc.width * scale))), 255, np.uint8)
+        dpi = ALTO_IMAGE_DPI if per_inch else None
+    sx, sy = gray.shape[1] / max(doc.width, 1), gray.shape[0] / max(doc.height, 1)
+    page = Page(source_path=str(ctx.source), page_number=1, source_kind=SourceKind.ALTO,
+                width=gray.shape[1], height=gray.shape[0], dpi=dpi, image=gray)
+    if ctx.options.ocr == "always":
+        page.source_kind = SourceKind.IMAGE
+        return page
+    page.blocks = doc.scaled(sx, sy)
+    page.ocr_engine = f"ALTO ({doc.software})" if doc.software else "ALTO"
+    if not any(b.text.strip() for b in page.blocks):
+        raise InputFileError(ctx.source, "an ALTO page with no text")
+    return page
+
+
+def _picture(path: Path, per_inch: float | None, doc) -> tuple[np.ndarray, int | None]:
+    """The grey picture of an ALTO page and its resolution. A PDF is rasterised at
+    ALTO_IMAGE_DPI; an image is read as it is."""
+    if path.suffix.lower() == ".pdf":
+        pdf = _pdf(path)
+        pg = pdf.pages[0]
+        try:
+            return np.array(pg.to_image(resolution=ALTO_IMAGE_DPI).original.convert("L")), ALTO_IMAGE_DPI
+        finally:
+            pg.close()
+    with _open_image(path) as im:
+        dpi = im.info.get("dpi", (None,))[0]
+        if not dpi and per_inch:
+            dpi = im.width / (doc.width / per_inch)
+        return to_gray(im), int(round(dpi)) if dpi else None
 
 
 def _read_text(ctx: PageContext) -> Page:
@@ -179,6 +313,10 @@ def _read_text(ctx: PageContext) -> Page:
         source_path=str(ctx.source), page_number=1, source_kind=SourceKind.TEXT,
         blocks=text_blocks(text), encoding=encoding,
     )
+
+
+# Most common first, for OCR text files: Chinese exports, then Western ones.
+COMMON_ENCODINGS = ["gb18030", "big5", "cp1252", "latin_1", "shift_jis", "euc_kr", "cp1250", "cp1251", "koi8_r"]
 
 
 def decode_text(raw: bytes) -> tuple[str | None, str | None]:
@@ -198,9 +336,15 @@ def decode_text(raw: bytes) -> tuple[str | None, str | None]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
+    results = from_bytes(raw)
+    best = results.best()
     if best is None:
         return None, None
+    # Equally plausible readings (é, è, à decode alike in every Latin code page) are
+    # settled by how common the encoding is, not by the order the library tried them.
+    tied = [r for r in results if (r.chaos, r.coherence) == (best.chaos, best.coherence)]
+    best = min(tied, key=lambda r: COMMON_ENCODINGS.index(r.encoding)
+               if r.encoding in COMMON_ENCODINGS else len(COMMON_ENCODINGS))
     text = str(best)
     # Control characters other than line ends mean binary data read as text.
     junk = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")

@@ -58,7 +58,7 @@ def test_every_bad_input_is_one_line_and_the_rest_lands(corpus, tmp_path, tesser
         else:
             assert status == "ok" and articles >= 1, (c.name, status, articles)
     text = "".join(b or "" for (b,) in con.execute("select body from articles"))
-    for want in ("国有企业改革", "國有企業改革", "Le café de la gare"):
+    for want in ("国有企业改革", "國有企業改革", "Le café de la gare, où"):
         assert want in text, want
     con.close()
     # Run again: the same errors, and the archive as it was.
@@ -147,3 +147,30 @@ def test_a_full_disk_is_one_line_exit_4_and_the_archive_intact(tmp_path):
     con.close()
     after = pages(db)
     assert set(before) <= set(after)
+
+
+def test_images_outside_the_archive_folder_are_refused_up_front(tmp_path):
+    (tmp_path / "archive").mkdir()
+    proc = run_archive("ingest", SEED, "--db", tmp_path / "archive" / "a.db", "--images", tmp_path / "elsewhere")
+    assert proc.returncode == 1 and "--images" in proc.stderr and "outside" in proc.stderr, proc.stderr
+    assert not (tmp_path / "archive" / "a.db").exists()
+
+
+def test_a_600_dpi_broadsheet_is_read_not_refused(tmp_path):
+    """13,200 x 18,000 pixels (22 x 30 inches at 600 dpi): an archival master, not a
+    bomb. Opened, counted and decoded to grey without a word of warning."""
+    import warnings
+
+    import numpy as np
+    from PIL import Image
+
+    from archive import read
+
+    path = tmp_path / "broadsheet.tif"
+    Image.new("L", (13_200, 18_000), 255).save(path, compression="tiff_deflate", dpi=(600, 600))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read.page_count(path) == 1
+        with read._open_image(path) as im:
+            gray = read.to_gray(im)
+    assert gray.shape == (18_000, 13_200) and gray.dtype == np.uint8
