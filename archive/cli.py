@@ -245,6 +245,35 @@ def clean(file, as_json, as_diff):
 
 
 @cli.command()
+@click.option("--format", "fmt", required=True, type=click.Choice(["alto", "page", "hocr", "mets"]),
+              help="alto: ALTO 4.4 per page; page: PAGE-XML 2019 per page (cleanup's joins as relations); "
+                   "hocr: hOCR per page; mets: an issue METS per issue, with the ALTO of its pages.")
+@click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The archive's SQLite file.")
+@click.option("--page", "page_ids", type=int, multiple=True, help="Only this page id (repeatable). Default: every page.")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+def export(fmt, db_path, page_ids, out_dir):
+    """Write stored pages in an archival format into OUT_DIR.
+
+    Every page's blocks in reading order, lines and words with boxes and confidences,
+    and its articles: as ALTO StructureTags, PAGE region types and relations, hOCR
+    classes, or METS ARTICLE divs pointing into the ALTO blocks. Image references are
+    relative to OUT_DIR.
+
+    Example:
+
+    \b
+        archive export --format mets --db archive.db out/
+        archive export --format page --db archive.db out/ --page 3 --page 4
+    """
+    from . import export as exporter
+
+    files = exporter.export(db_path, out_dir, fmt, page_ids,
+                            on_file=lambda p: click.echo(str(p)))
+    click.echo(f"{len(files)} files written", err=True)
+
+
+@cli.command()
 @click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The archive's SQLite file, as built by 'archive ingest'.")
 @click.option("--port", default=8001, show_default=True, help="Port to listen on.")

@@ -23,7 +23,8 @@ import numpy as np
 
 from . import patterns as P
 from .model import (
-    BYLINE, CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TABLE, TEXT, Block, Kind, Line, Page, PageLayout,
+    BODY, BYLINE, CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TABLE, TEXT, Block, Kind, Line, Page,
+    PageLayout,
     union_bbox,
 )
 
@@ -60,9 +61,15 @@ def from_blocks(page: Page, method: str = "alto") -> PageLayout:
     sizes = sorted(b.font_size for b in blocks if b.kind == TEXT and b.font_size)
     ch = sizes[len(sizes) // 2] if sizes else estimate_text_height(ink)
     blocks += find_rules(ink, ch)
-    body = classify_blocks(blocks, flat.shape[0])
+    body = classify_blocks(blocks, flat.shape[0])  # kinds the file gives are kept
+    if not body:
+        body_sizes = sorted(b.font_size for b in blocks if b.kind == BODY and b.font_size)
+        body = body_sizes[len(body_sizes) // 2] if body_sizes else ch
     ordered = [b for b in blocks if b.kind.is_text]
-    regions = article_regions(ordered, blocks)
+    if any(b.region is not None for b in ordered):  # the file says which article each block is
+        regions = len({b.region for b in ordered if b.region is not None})
+    else:
+        regions = article_regions(ordered, blocks)
     return PageLayout(image=flat, blocks=blocks, ordered=ordered, text_height=ch, body=body,
                       dpi=page.dpi, skew=0.0, regions=regions, method=method)
 
@@ -77,7 +84,7 @@ def line_size(ln: Line) -> float:
 def _runs_of_size(block: Block) -> list[Block]:
     """A block cut where its type size changes: an engine's block often holds a
     headline's lines with the body under it, which kinds by size need apart."""
-    if block.kind != TEXT or len(block.lines) < 2:
+    if block.kind != TEXT or len(block.lines) < 2:  # a kind the file gives is kept whole
         return [block]
     runs: list[list[Line]] = [[block.lines[0]]]
     for prev, ln in zip(block.lines, block.lines[1:]):
@@ -92,9 +99,9 @@ def _runs_of_size(block: Block) -> list[Block]:
     for lines in runs:
         heights = sorted(line_size(ln) for ln in lines)
         confs = [w.conf for ln in lines for w in ln.words if w.conf >= 0]
-        out.append(Block(TEXT, text="\n".join(ln.text for ln in lines), bbox=union_bbox(ln.bbox for ln in lines),
+        out.append(Block(block.kind, text="\n".join(ln.text for ln in lines), bbox=union_bbox(ln.bbox for ln in lines),
                          lines=lines, font_size=float(heights[len(heights) // 2]),
-                         confidence=round(sum(confs) / len(confs), 1) if confs else None))
+                         confidence=round(sum(confs) / len(confs), 1) if confs else None, region=block.region))
     return out
 
 

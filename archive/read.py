@@ -110,8 +110,13 @@ def alto_pictures(alto: Path) -> list[Path]:
     files of the same name beside it. Only those that exist."""
     from .formats import mets
 
+    from .formats import alto as alto_format
+
     issue = mets.issue_for(alto)
     named = issue.images if issue else []
+    own = alto_format.image_name(alto)
+    if own and "://" not in own:
+        named = [*named, alto.parent / own]
     beside = [alto.with_suffix(s) for s in (".jp2", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".pdf")]
     out, seen = [], set()
     for p in [*named, *beside]:

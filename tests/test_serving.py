@@ -152,3 +152,15 @@ def test_the_database_is_not_offered_for_download_unless_asked(served, tmp_path)
     with serving(copy, "--download") as other:
         status, _, body = fetch(other + "/archive.db")
         assert status == 200 and body[:16] == b"SQLite format 3\x00"
+
+
+def test_the_page_view_offers_its_exports(served):
+    base, _ = served
+    status, _, page = fetch(base + "/-/archive/page/2")
+    assert status == 200
+    for fmt, root in (("alto", b"<alto"), ("page", b"<PcGts"), ("hocr", b"ocr_page"), ("mets", b"<mets")):
+        assert f'href="/-/archive/page/2/{fmt}"'.encode() in page
+        status, headers, body = fetch(f"{base}/-/archive/page/2/{fmt}")
+        assert status == 200 and root in body[:2000], (fmt, status, body[:300])
+    status, _, _ = fetch(base + "/-/archive/page/999999/alto")
+    assert status == 404

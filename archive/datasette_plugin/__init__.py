@@ -130,6 +130,7 @@ def register_routes():
         (r"^/-/archive/page-image/(?P<page_id>\d+)$", page_image),
         (r"^/-/archive/article/(?P<article_id>\d+)$", article_view),
         (r"^/-/archive/page/(?P<page_id>\d+)$", page_view),
+        (r"^/-/archive/page/(?P<page_id>\d+)/(?P<fmt>alto|page|hocr|mets)$", page_export),
         (r"^/robots\.txt$", robots_txt),
         (r"^/sitemap\.xml$", sitemap_xml),
     ]
@@ -291,6 +292,54 @@ async def page_view(request, datasette):
         "articles": [{**dict(a), "box": _box(a)} for a in articles],
         "has_image": image_file(db.path, page["image_path"]) is not None,
     }, request=request))
+
+
+EXPORT_TYPES = {"alto": "application/xml", "page": "application/xml", "mets": "application/xml",
+                "hocr": "text/html; charset=utf-8"}
+
+
+async def page_export(request, datasette):
+    """The page in an archival format, made from the archive as it is now: ALTO, PAGE or
+    hOCR of the page, or the METS of the issue it belongs to (its pages' ALTO and images
+    linked by these routes)."""
+    import sqlite_utils
+
+    from .. import export, store
+    from ..formats import mets
+
+    pid, fmt = _id(request, "page_id"), request.url_vars["fmt"]
+    db = await _archive_db(datasette)
+    if db is None:
+        raise NotFound("no archive database")
+
+    def build(conn):
+        sdb = sqlite_utils.Database(conn)
+        sp = store.load_page(sdb, pid)
+        if sp is None:
+            return None
+        image = f"/-/archive/page-image/{pid}" if sp.page.image_path else None
+        if fmt != "mets":
+            return export.FORMATS[fmt][1](sp, image)
+        r = sp.row
+        if r.get("title") and r.get("date"):
+            ids = [x["id"] for x in sdb.query(
+                "select id from pages where status = 'ok' and title = ? and date = ? and coalesce(edition, '1') = ?",
+                [r["title"], r["date"], r.get("edition") or "1"])]
+        else:
+            ids = [x["id"] for x in sdb.query("select id from pages where status = 'ok' and source_path = ?",
+                                               [r["source_path"]])]
+        group = next(iter(export._issues([store.load_page(sdb, i) for i in ids]).values()))
+        entries = [{"order": k, "image": f"/-/archive/page-image/{p.id}" if p.page.image_path else None,
+                    "alto": f"/-/archive/page/{p.id}/alto", "articles": export._article_blocks(p)}
+                   for k, p in enumerate(group, 1)]
+        meta = {k: r.get(k) for k in ("title", "date", "edition") if r.get(k)}
+        label = ", ".join(filter(None, (meta.get("title"), meta.get("date")))) or r["source_path"].rsplit("/", 1)[-1]
+        return mets.write_issue(label, meta, entries)
+
+    body = await db.execute_fn(build)
+    if body is None:
+        raise NotFound(f"No page {pid}")
+    return Response(body, content_type=EXPORT_TYPES[fmt])
 
 
 def _public() -> bool:

@@ -115,3 +115,76 @@ def issue_for(alto: Path) -> IssuePage | None:
         except etree.XMLSyntaxError:
             continue
     return None
+
+
+# --- METS out ------------------------------------------------------------------------------
+
+def write_issue(label: str, meta: dict, pages: list[dict]) -> bytes:
+    """An issue METS in the newspaper profile libraries use (Europeana, national
+    libraries): MODS for the issue and each article, a fileSec of page images and ALTO,
+    a physical structMap of pages, and a logical structMap of ARTICLE divs whose areas
+    point into the ALTO blocks (BETYPE IDREF).
+
+    ``pages``: dicts with ``order``, ``image`` (href or None), ``alto`` (href),
+    ``articles`` (list of (headline, [ALTO block ids]))."""
+    import datetime as dt
+
+    X = "http://www.w3.org/1999/xlink"
+    M = "http://www.loc.gov/mods/v3"
+    XSI = "http://www.w3.org/2001/XMLSchema-instance"
+    q = lambda tag: f"{METS}{tag}"  # noqa: E731
+    root = etree.Element(q("mets"), nsmap={None: METS[1:-1], "xlink": X, "mods": M, "xsi": XSI},
+                         LABEL=label, TYPE="Newspaper")
+    root.set(f"{{{XSI}}}schemaLocation", "http://www.loc.gov/METS/ http://www.loc.gov/standards/mets/mets.xsd")
+    hdr = etree.SubElement(root, q("metsHdr"),
+                           CREATEDATE=dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None).isoformat())
+    agent = etree.SubElement(hdr, q("agent"), ROLE="CREATOR", TYPE="OTHER", OTHERTYPE="SOFTWARE")
+    etree.SubElement(agent, q("name")).text = "newspaper-archive"
+
+    def mods(dmd_id: str, title: str | None, date: str | None = None, edition: str | None = None):
+        sec = etree.SubElement(root, q("dmdSec"), ID=dmd_id)
+        data = etree.SubElement(etree.SubElement(sec, q("mdWrap"), MDTYPE="MODS"), q("xmlData"))
+        m = etree.SubElement(data, f"{{{M}}}mods")
+        if title:
+            etree.SubElement(etree.SubElement(m, f"{{{M}}}titleInfo"), f"{{{M}}}title").text = title
+        if date or edition:
+            origin = etree.SubElement(m, f"{{{M}}}originInfo")
+            if date:
+                etree.SubElement(origin, f"{{{M}}}dateIssued", encoding="iso8601").text = date
+            if edition:
+                etree.SubElement(origin, f"{{{M}}}edition").text = edition
+
+    mods("dmd_issue", meta.get("title"), meta.get("date"), meta.get("edition"))
+    arts = [(p["order"], k, h, ids) for p in pages for k, (h, ids) in enumerate(p["articles"])]
+    for order, k, headline, _ in arts:
+        mods(f"dmd_art_{order}_{k + 1}", headline or None)
+    files = etree.SubElement(root, q("fileSec"))
+    images = etree.SubElement(files, q("fileGrp"), USE="IMAGE")
+    altos = etree.SubElement(files, q("fileGrp"), USE="ALTO")
+    for p in pages:
+        if p.get("image"):
+            f = etree.SubElement(images, q("file"), ID=f"img_{p['order']}", MIMETYPE="image/jpeg")
+            etree.SubElement(f, q("FLocat"), LOCTYPE="URL").set(f"{{{X}}}href", p["image"])
+        f = etree.SubElement(altos, q("file"), ID=f"alto_{p['order']}", MIMETYPE="text/xml")
+        etree.SubElement(f, q("FLocat"), LOCTYPE="URL").set(f"{{{X}}}href", p["alto"])
+    if not len(images):
+        files.remove(images)
+    phys = etree.SubElement(etree.SubElement(root, q("structMap"), TYPE="PHYSICAL"), q("div"),
+                            TYPE="physSequence", ID="phys_issue")
+    for p in pages:
+        d = etree.SubElement(phys, q("div"), TYPE="page", ORDER=str(p["order"]), ID=f"phys_{p['order']}")
+        if p.get("image"):
+            etree.SubElement(d, q("fptr"), FILEID=f"img_{p['order']}")
+        etree.SubElement(d, q("fptr"), FILEID=f"alto_{p['order']}")
+    logical = etree.SubElement(etree.SubElement(root, q("structMap"), TYPE="LOGICAL"), q("div"),
+                               TYPE="Newspaper_issue", ID="log_issue", DMDID="dmd_issue", LABEL=label)
+    for order, k, headline, ids in arts:
+        d = etree.SubElement(logical, q("div"), TYPE="ARTICLE", ID=f"art_{order}_{k + 1}",
+                             DMDID=f"dmd_art_{order}_{k + 1}")
+        if headline:
+            d.set("LABEL", headline[:200])
+        if ids:
+            seq = etree.SubElement(etree.SubElement(d, q("fptr")), q("seq"))
+            for bid in ids:
+                etree.SubElement(seq, q("area"), FILEID=f"alto_{order}", BEGIN=bid, BETYPE="IDREF")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
