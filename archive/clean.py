@@ -142,6 +142,10 @@ def resolve_bare_captions(units: list[Block]) -> None:
 
 def _continues_better(left: str, a: str, b: str) -> bool:
     """Does ``a`` carry on ``left`` with more evidence than ``b`` does?"""
+    if P.cannot_open_paragraph(a) and P.ends_paragraph(b) and not P.cannot_open_paragraph(b):
+        # b then a would read "…。，…": a finished sentence cannot go on with a comma, so
+        # b is what was dropped into the break and a the rest of the sentence it cut.
+        return True
     word_a, word_b = P.junction_inside_word(left, a), P.junction_inside_word(left, b)
     if word_a and not word_b:
         return True

@@ -152,9 +152,11 @@ def _body(a: dict, out: _Stream, joins: list[str], rng: random.Random, lang: str
             c["_placed"] = True
             continue
         # An uncredited caption can be told from running text only where it splits a
-        # word (…路西 | caption | 北侧…); anywhere else it follows the article.
-        inside = [s for s in slots if lang == "zh" and P.junction_inside_word(
-            blocks[s[0]]["text"][:s[1]], blocks[s[0]]["text"][s[1]:])]
+        # word (…路西 | caption | 北侧…) or a sentence before its punctuation (…运动 |
+        # caption。 | ，挥洒…); anywhere else it follows the article.
+        inside = [s for s in slots if lang == "zh" and (P.junction_inside_word(
+            blocks[s[0]]["text"][:s[1]], blocks[s[0]]["text"][s[1]:])
+            or P.cannot_open_paragraph(blocks[s[0]]["text"][s[1]:]))]
         if inside:
             slot = rng.choice(inside)
             slots.remove(slot)
