@@ -108,6 +108,7 @@ def _ingest(db, paths, db_path, options, workers, executor, scheduler, on_page, 
                            [PageContext(src.resolve(), i, options, sha256=sha) for i in numbers]))
 
     total = sum(len(f.ctxs) for f in files)
+    touched: set[tuple] = set()  # issues with a page written: their jumps are linked again
     runner = None
     try:
         runner = make_executor(executor, workers=workers, scheduler=scheduler, pages=total)
@@ -122,6 +123,8 @@ def _ingest(db, paths, db_path, options, workers, executor, scheduler, on_page, 
                 store.write_page(db, f.key, f.sha, (ctx.page_number, _reason(res)), f.meta)
             else:
                 store.write_page(db, f.key, f.sha, res, f.meta)
+                if f.meta.get("title") and f.meta.get("date"):
+                    touched.add((f.meta["title"], f.meta["date"], f.meta.get("edition") or "1"))
             f.left -= 1
             if on_page:
                 on_page(f.path, count, total)
@@ -129,6 +132,8 @@ def _ingest(db, paths, db_path, options, workers, executor, scheduler, on_page, 
                 status = ("ingested" if not f.errors else
                           "failed" if len(f.errors) == f.count else "partial")
                 done(Outcome(f.path, status, pages=f.count - len(f.errors), errors=f.errors))
+        if touched:
+            store.link_jumps(db, touched)
     finally:
         if runner is not None:
             runner.close()

@@ -192,7 +192,50 @@ NOTE_RE = re.compile(r"^\s*[（(\[【][^（）()]{2,}[）)\]】]\s*[.。]?\s*$")
 
 
 def is_note(text: str) -> bool:
-    return bool(NOTE_RE.match(text))
+    return bool(NOTE_RE.match(text)) or bool(JUMP_RE.match(text.strip()))
+
+
+# Jumps: where a story goes on, or comes from, on another page of the issue.
+# （下转第2版） （转第二版） （上接第1版） (接第A3版) | Continued on page 4 | (Continued from Page Two)
+_CN_NUM = "〇零一二三四五六七八九十"
+JUMP_RE = re.compile(
+    r"^[（(\[【]?\s*(?:(?P<cn_dir>下转|转|上接|接)\s*(?:第\s*)?(?P<cn_page>[A-Za-z]?\d{1,3}|[" + _CN_NUM + r"]{1,3})\s*[版页面]"
+    r"|(?P<en_dir>continued\s+(?:on|to|from)|see)\s+page\s+(?P<en_page>[A-Za-z]?\d{1,3}|[a-z]+))"
+    r"\s*[.。]?\s*[）)\]】]?\s*[.。]?\s*$", re.IGNORECASE)
+_EN_NUMBERS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+
+
+def _page_no(token: str) -> int | None:
+    t = token.strip().lower().lstrip("abcdefghijklmnopqrstuvwxyz") if token[:1].isalpha() and token[1:].isdigit() \
+        else token.strip().lower()
+    if t.isdigit():
+        return int(t)
+    if t in _EN_NUMBERS:
+        return _EN_NUMBERS[t]
+    if t and all(c in _CN_NUM for c in t):
+        digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+        if t == "十":
+            return 10
+        if "十" in t:
+            head, _, tail = t.partition("十")
+            return (digits.get(head, 1) if head else 1) * 10 + (digits.get(tail, 0) if tail else 0)
+        return int("".join(str(digits[c]) for c in t))
+    return None
+
+
+def jump(text: str) -> tuple[str, int] | None:
+    """("to" | "from", page number) of a jump line, or None."""
+    m = JUMP_RE.match(text.strip())
+    if not m:
+        return None
+    if m["cn_dir"]:
+        direction, page = ("from" if m["cn_dir"] in ("上接", "接") else "to"), m["cn_page"]
+    else:
+        direction, page = ("from" if m["en_dir"].lower().endswith("from") else "to"), m["en_page"]
+    n = _page_no(page)
+    return (direction, n) if n is not None else None
 
 
 AD_MARKER_RE = re.compile(r"^\s*(?:广告|廣告|ADVERTISEMENT|Advertisement|ADVT\.?|Advertisements?)\s*$")

@@ -150,7 +150,10 @@ def source_metadata(path: Path) -> dict:
     if sidecar.is_file():
         try:
             data = json.loads(sidecar.read_text(encoding="utf-8"))
-            return {k: str(data[k]) for k in ("title", "date") if data.get(k)}
+            out = {k: str(data[k]) for k in ("title", "date", "edition") if data.get(k)}
+            if data.get("page"):
+                out["page_label"] = str(data["page"])
+            return out
         except (ValueError, OSError):
             log.warning("%s: unreadable sidecar, ignored", sidecar)
     m = LCCN_ISSUE_RE.search(path.as_posix())

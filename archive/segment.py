@@ -80,6 +80,7 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
             opens = (
                 cur is None or cur.closed or not cur.started
                 or (after is not None and after.kind == BYLINE)
+                or (after is not None and _jump_from(after))
                 or (u.region is not None and u.region != cur.region)
                 or _is_headline_type(group, cur)
             )
@@ -124,7 +125,9 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
             cur.byline = u
         elif u.kind == NOTE:
             cur.notes.append(u)
-            cur.closed = True
+            # a note ends its article, except the line saying where a story comes from
+            # (（上接第1版）), set under the headline of the part that goes on here
+            cur.closed = not _jump_from(u)
         elif u.kind == FOOTNOTE:  # a note at the column's foot: the article goes on
             cur.notes.append(u)
         else:
@@ -155,6 +158,11 @@ def assign_repairs(articles: list[Article], repairs: list[Repair]) -> None:
             if hit:
                 r.article = n
                 break
+
+
+def _jump_from(u: Block) -> bool:
+    j = P.jump(u.text) if u.kind == NOTE else None
+    return j is not None and j[0] == "from"
 
 
 def _is_headline_type(group: list[Block], cur: _Draft) -> bool:

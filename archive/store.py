@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -81,6 +82,16 @@ TABLES = {
         },
         "foreign_keys": [("page_id", "pages", "id"), ("article_id", "articles", "id")],
         "indexes": [["page_id"], ["article_id"], ["kind"]],
+    },
+    # A story jumped to another page of its issue (（下转第2版）, "Continued on page 4"):
+    # the part that says where it goes, and the part that goes on there.
+    "article_links": {
+        "columns": {
+            "id": int, "from_article_id": int, "to_article_id": int, "kind": str, "note": str,
+            "from_page": int, "to_page": int,
+        },
+        "foreign_keys": [("from_article_id", "articles", "id"), ("to_article_id", "articles", "id")],
+        "indexes": [["from_article_id"], ["to_article_id"]],
     },
 }
 # Children first: the order rows are deleted in when a page is replaced.
@@ -302,6 +313,8 @@ def _delete_pages(db: sqlite_utils.Database, source_path: str, page_number: int 
         sql, args = sql + " and page_number = ?", args + [page_number]
     ids = [r["id"] for r in db.query(sql, args)]
     for pid in ids:
+        db.execute("delete from article_links where from_article_id in (select id from articles where page_id = ?) "
+                   "or to_article_id in (select id from articles where page_id = ?)", [pid, pid])
         for row in db.query("select id, search_text from articles where page_id = ?", [pid]):
             _index_bigrams(db, row["id"], row["search_text"], delete=True)
         for t in CHILD_TABLES:
@@ -505,3 +518,95 @@ def _bbox(row) -> tuple | None:
     if row["x"] is None or row["w"] is None:
         return None
     return (row["x"], row["y"], row["x"] + row["w"], row["y"] + row["h"])
+
+
+# --- jumps between pages ---------------------------------------------------------------------
+
+def folio(db: sqlite_utils.Database, page: dict) -> int | None:
+    """The page's number in its issue: the METS's page number, else its printed folio
+    (a page_number block: 第4版, Page 3), else its place in a multi-page issue file."""
+    from . import patterns as P
+
+    label = str(page.get("page_label") or "")
+    if label.isdigit():
+        return int(label)
+    for (text,) in db.execute("select text from blocks where page_id = ? and kind = 'page_number'", [page["id"]]):
+        m = re.search(r"\d{1,3}", text or "")
+        if m:
+            return int(m.group())
+        n = P._page_no((text or "").strip("第版页 "))
+        if n:
+            return n
+    if (page.get("source_pages") or 1) > 1:
+        return page["page_number"]
+    return None
+
+
+def link_jumps(db: sqlite_utils.Database, issues: set | None = None) -> int:
+    """Link the parts of stories that jump between pages of one issue (same title, date
+    and edition): an article saying where it goes on (下转第2版, Continued on page 4) to
+    the article on that page that says where it came from (上接第1版), or failing that
+    the one whose headline is most alike. Returns the links made. ``issues``: the
+    (title, date, edition) to relink; all when None."""
+    from rapidfuzz import fuzz
+
+    from . import patterns as P
+
+    where, args = "title is not null and date is not null and status = 'ok'", []
+    pages = [dict(r) for r in db.query(f"select id, title, date, edition, page_label, page_number, source_pages "
+                                       f"from pages where {where}", args)]
+    groups: dict[tuple, list[dict]] = {}
+    for p in pages:
+        key = (p["title"], p["date"], p["edition"] or "1")
+        if issues is None or key in issues:
+            groups.setdefault(key, []).append(p)
+    made = 0
+    with db.atomic():
+        for group in groups.values():
+            ids = [p["id"] for p in group]
+            marks = ",".join("?" * len(ids))
+            db.execute(f"delete from article_links where from_article_id in "
+                       f"(select id from articles where page_id in ({marks}))", ids)
+            if len(group) < 2:
+                continue
+            by_folio = {}
+            for p in group:
+                n = folio(db, p)
+                if n is not None:
+                    by_folio.setdefault(n, p["id"])
+            folio_of = {pid: n for n, pid in by_folio.items()}
+            arts = {pid: [dict(a) for a in db.query(
+                "select id, headline, notes, body from articles where page_id = ? order by reading_order", [pid])]
+                for pid in by_folio.values()}
+            for pid, items in arts.items():
+                for a in items:
+                    for direction, target, note in _jumps(a, P):
+                        if direction != "to" or target not in by_folio or by_folio[target] == pid:
+                            continue
+                        there = arts[by_folio[target]]
+                        back = [b for b in there if any(d == "from" and n == folio_of[pid] for d, n, _ in _jumps(b, P))]
+                        pool = back or there
+                        best = max(pool, key=lambda b: fuzz.ratio(a["headline"] or "", b["headline"] or ""),
+                                   default=None)
+                        if best is None or (not back and fuzz.ratio(a["headline"] or "", best["headline"] or "") < 60):
+                            continue
+                        db["article_links"].insert({"from_article_id": a["id"], "to_article_id": best["id"],
+                                                    "kind": "continued", "note": note,
+                                                    "from_page": folio_of[pid], "to_page": target})
+                        made += 1
+    return made
+
+
+def _jumps(article: dict, P) -> list[tuple[str, int, str]]:
+    """The jump lines of an article: its notes, and a jump set at the start or end of
+    its body (（上接第1版） opening the first paragraph, （下转第2版） closing the last)."""
+    out = []
+    lines = (article.get("notes") or "").split("\n")
+    body = (article.get("body") or "").strip()
+    for m in re.finditer(r"[（(][^（）()]{2,30}[）)]", body[:40] + " " + body[-40:]):
+        lines.append(m.group())
+    for line in lines:
+        j = P.jump(line) if line.strip() else None
+        if j:
+            out.append((j[0], j[1], line.strip()))
+    return out

@@ -12,7 +12,7 @@ from testkit.pdfs import write_text_pdf
 
 from .conftest import ARCHIVE, ROOT, SEED, run_archive
 
-PAGES = 40
+PAGES = 120  # long enough that no run ends before the test stops it, on a busy machine too
 
 
 def stored(db):

@@ -270,6 +270,12 @@ async def article_view(request, datasette):
         "select kind, text, x, y, w, h from blocks where article_id = ? order by reading_order", [aid])).rows
     q = request.args.get("q", "").strip()
     subheads = {b["text"] for b in blocks if b["kind"] == "subhead" and b["text"]}
+    on = (await db.execute(
+        "select a.id, a.headline, l.to_page as page from article_links l join articles a on a.id = l.to_article_id "
+        "where l.from_article_id = ?", [aid])).rows
+    came = (await db.execute(
+        "select a.id, a.headline, l.from_page as page from article_links l join articles a on a.id = l.from_article_id "
+        "where l.to_article_id = ?", [aid])).rows
     paragraphs = [{"text": p, "subhead": p in subheads} for p in (article["body"] or "").split("\n\n") if p]
     return Response.html(await datasette.render_template("archive_article.html", {
         "article": dict(article), "page": dict(page), "database": db.name,
@@ -277,6 +283,7 @@ async def article_view(request, datasette):
         "paragraphs": paragraphs, "captions": captions, "repairs": repairs,
         "notes": [n for n in (article["notes"] or "").split("\n") if n],
         "region": _box(article), "hits": _hits(blocks, q), "q": q,
+        "continued_on": [dict(r) for r in on], "continued_from": [dict(r) for r in came],
         "has_image": image_file(db.path, page["image_path"]) is not None,
     }, request=request))
 
