@@ -182,7 +182,7 @@ def read_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: 
             _ocr_blocks(engine, image, blocks, chosen, dpi, clock, body)
     else:
         with clock("engine"):
-            chosen = choose_language(engine, image, lang, dpi, blocks)
+            chosen = choose_language(engine, image, lang, dpi, blocks, body)
         engine.check_languages(chosen)
         _ocr_blocks(engine, image, blocks, chosen, dpi, clock, body)
     if cjk and latin:
@@ -190,7 +190,8 @@ def read_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: 
     return chosen
 
 
-def choose_language(engine, image: np.ndarray, lang: str, dpi: int, blocks: list[Block] = ()) -> str:
+def choose_language(engine, image: np.ndarray, lang: str, dpi: int, blocks: list[Block] = (),
+                    body: float = 0.0) -> str:
     """One model per page: a combined chi_sim+eng model turns Chinese into Latin
     garbage (NOTES.md). Between a CJK and a Latin model, two inches of the page's
     largest text block are read with the CJK one: a Chinese page gives mostly Han
@@ -204,7 +205,12 @@ def choose_language(engine, image: np.ndarray, lang: str, dpi: int, blocks: list
     script = None
     if big is not None:
         x0, y0, x1, y1 = map(int, big.bbox)
-        sample = "".join(ln.text for ln in engine.recognise(image[y0:min(y1, y0 + 2 * dpi), x0:x1], cjk[0], dpi=dpi))
+        crop = image[y0:min(y1, y0 + 2 * dpi), x0:x1]
+        scale = ocr_scale(body, cjk[0])  # read at the size the page itself is read at
+        if scale != 1.0:
+            crop = cv2.resize(crop, None, fx=scale, fy=scale,
+                              interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+        sample = "".join(ln.text for ln in engine.recognise(crop, cjk[0], dpi=int(dpi * scale)))
         script = _script_of(sample)
     if script is None:  # too little text in the sample to tell
         script = _osd_script(engine, image, dpi)
