@@ -131,6 +131,7 @@ def register_routes():
         (r"^/-/archive/article/(?P<article_id>\d+)$", article_view),
         (r"^/-/archive/page/(?P<page_id>\d+)$", page_view),
         (r"^/-/archive/page/(?P<page_id>\d+)/(?P<fmt>alto|page|hocr|mets)$", page_export),
+        (r"^/-/iiif/(?P<rest>(?!issue/).*)$", iiif_image),
         (r"^/robots\.txt$", robots_txt),
         (r"^/sitemap\.xml$", sitemap_xml),
     ]
@@ -299,6 +300,19 @@ async def page_view(request, datasette):
         "articles": [{**dict(a), "box": _box(a)} for a in articles],
         "has_image": image_file(db.path, page["image_path"]) is not None,
     }, request=request))
+
+
+async def iiif_image(request, datasette):
+    from . import iiif
+
+    async def page_image_file(pid: int):
+        db = await _archive_db(datasette)
+        if db is None:
+            raise NotFound("no archive database")
+        row = (await db.execute("select image_path from pages where id = ?", [pid])).first()
+        return db, (image_file(db.path, row["image_path"]) if row else None)
+
+    return await iiif.route(request, datasette, page_image_file, cache_dir, _base(request))
 
 
 EXPORT_TYPES = {"alto": "application/xml", "page": "application/xml", "mets": "application/xml",
