@@ -64,8 +64,11 @@ def ingest(paths: Iterable, db_path, options: Options, *, workers: int | None = 
     """Ingest every source under ``paths`` into the archive at ``db_path``; files
     ingested before unchanged are skipped unless ``force``. Another ingest into the
     same archive is waited for (``on_wait`` is told)."""
-    db = store.open_db(db_path)
+    # The lock first: opening an archive may create or migrate its schema, a write that
+    # would meet the other writer's (in WAL mode SQLite answers "locked" at once there,
+    # without waiting).
     with store.writer_lock(db_path, on_wait):
+        db = store.open_db(db_path)
         return _ingest(db, paths, db_path, options, workers, executor, scheduler, on_page, on_file, force, process)
 
 

@@ -26,6 +26,13 @@ SCHEMA_VERSION = 3  # 2: image_path relative to the database's directory; confid
 # 3: articles_bigrams, a contentless FTS5 index of character pairs (archive.search)
 
 TABLES = {
+    # An issue: the pages of one title, date and edition; a page without a title and
+    # date is an issue of its own source file (key "source:PATH").
+    "issues": {
+        "columns": {"id": int, "key": str, "title": str, "date": str, "edition": str, "label": str},
+        "foreign_keys": [],
+        "indexes": [["title", "date"], ["date"]],
+    },
     "pages": {
         "columns": {
             "id": int, "source_path": str, "image_path": str, "sha256": str, "page_number": int,
@@ -33,7 +40,7 @@ TABLES = {
             "mean_confidence": float, "skew_degrees": float, "status": str, "error": str,
             "title": str, "date": str, "ingested_at": str, "confidence_band": str,
             "timings": str, "layout": str, "encoding": str, "source_pages": int, "edition": str,
-            "page_label": str,
+            "page_label": str, "issue_id": int,
         },
         "foreign_keys": [],
         "indexes": [["sha256"], ["source_path", "page_number"], ["status"], ["date"], ["confidence_band"]],
@@ -127,7 +134,11 @@ def writer_lock(path, on_wait=None):
     database file itself, which SQLite's own (POSIX) locks do not see."""
     import fcntl
 
-    with open(path, "rb") as f:
+    try:
+        f = open(path, "ab")  # made when it is new: an empty file is an empty archive to SQLite
+    except OSError as e:
+        raise DatabaseError(f"{path}: cannot open: {e.strerror or e}") from e
+    with f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -155,8 +166,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
                 for c, t in missing.items():
                     table.add_column(c, t)
+        db.execute("create unique index if not exists issues_key on issues (key)")
+        db.execute("create index if not exists idx_pages_issue_id on pages (issue_id)")
         if db.execute("PRAGMA user_version").fetchone()[0] < 2:
             _migrate_to_2(db)
+        for row in list(db.query("select id, source_path, title, date, edition from pages where issue_id is null")):
+            db.execute("update pages set issue_id = ? where id = ?", [issue_id(db, row["source_path"], row), row["id"]])
         if not db["articles_fts"].exists():
             _create_fts(db)
         if not db["articles_bigrams"].exists():
@@ -330,6 +345,19 @@ def _xywh(bbox) -> dict:
     return {"x": round(x0, 1), "y": round(y0, 1), "w": round(x1 - x0, 1), "h": round(y1 - y0, 1)}
 
 
+def issue_id(db: sqlite_utils.Database, source_path: str, meta: dict) -> int:
+    """The id of the issue a page belongs to, made when it is new."""
+    title, date, edition = meta.get("title"), meta.get("date"), meta.get("edition") or "1"
+    if title and date:
+        key, label = f"{title}|{date}|{edition}", f"{title}, {date}" + (f" ({edition})" if edition != "1" else "")
+    else:
+        key, label = f"source:{source_path}", Path(source_path).name
+        title = date = edition = None
+    db.execute("insert or ignore into issues (key, title, date, edition, label) values (?, ?, ?, ?, ?)",
+               [key, title, date, edition, label])
+    return db.execute("select id from issues where key = ?", [key]).fetchone()[0]
+
+
 def write_source(db: sqlite_utils.Database, source_path: str, sha: str,
                  results: list[PageResult | tuple[int, str]], meta: dict | None = None) -> list[int]:
     """Replace everything stored for ``source_path`` by ``results``, in one transaction.
@@ -353,6 +381,7 @@ def write_page(db: sqlite_utils.Database, source_path: str, sha: str | None,
     number = res[0] if isinstance(res, tuple) else res.page.page_number
     with db.atomic():
         keep_id = _delete_pages(db, source_path, number)
+        meta = {**meta, "issue_id": issue_id(db, source_path, meta)}
         if isinstance(res, tuple):
             return db["pages"].insert({
                 "id": keep_id, "source_path": source_path, "sha256": sha, "page_number": number,

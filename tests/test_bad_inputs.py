@@ -174,3 +174,9 @@ def test_a_600_dpi_broadsheet_is_read_not_refused(tmp_path):
         with read._open_image(path) as im:
             gray = read.to_gray(im)
     assert gray.shape == (18_000, 13_200) and gray.dtype == np.uint8
+
+
+def test_an_archive_in_a_missing_folder_is_one_line_exit_4(tmp_path):
+    proc = run_archive("ingest", SEED, "--db", tmp_path / "no" / "such" / "a.db", "-q")
+    assert proc.returncode == 4 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and "a.db" in proc.stderr

@@ -132,6 +132,7 @@ def register_routes():
         (r"^/-/archive/page/(?P<page_id>\d+)$", page_view),
         (r"^/-/archive/page/(?P<page_id>\d+)/(?P<fmt>alto|page|hocr|mets)$", page_export),
         (r"^/-/iiif/(?P<rest>(?!issue/).*)$", iiif_image),
+        (r"^/-/iiif/issue/(?P<issue_id>\d+)/(?P<what>manifest\.json|search|lines/(?P<page_id>\d+))$", iiif_issue),
         (r"^/robots\.txt$", robots_txt),
         (r"^/sitemap\.xml$", sitemap_xml),
     ]
@@ -313,6 +314,22 @@ async def iiif_image(request, datasette):
         return db, (image_file(db.path, row["image_path"]) if row else None)
 
     return await iiif.route(request, datasette, page_image_file, cache_dir, _base(request))
+
+
+async def iiif_issue(request, datasette):
+    from . import presentation
+
+    iid = _id(request, "issue_id")
+    db = await _archive_db(datasette)
+    if db is None:
+        raise NotFound("no archive database")
+    what = request.url_vars["what"]
+    if what == "manifest.json":
+        return await presentation.manifest(db, _base(request), iid,
+                                           lambda rel: image_file(db.path, rel) is not None)
+    if what == "search":
+        return await presentation.search(db, _base(request), iid, request.args.get("q", ""))
+    return await presentation.lines(db, _base(request), iid, _id(request, "page_id"))
 
 
 EXPORT_TYPES = {"alto": "application/xml", "page": "application/xml", "mets": "application/xml",
