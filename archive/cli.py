@@ -310,7 +310,7 @@ def serve(db_path, port, host, metadata, get_path, public, immutable, download):
     from .store import prepare_for_publishing, write_inspect_file
 
     os.environ["ARCHIVE_PUBLIC"] = "1" if public else "0"
-    metadata = _metadata_for(db_path, metadata or _default_metadata())
+    metadata = metadata or _default_metadata()
     if immutable or download:
         prepare_for_publishing(db_path)
         args = ["-i", str(db_path), "--inspect-file", str(write_inspect_file(db_path))]
@@ -330,24 +330,6 @@ def _default_metadata() -> Path | None:
         if candidate.exists():
             return candidate
     return None
-
-
-def _metadata_for(db_path: Path, metadata: Path | None) -> Path | None:
-    """Datasette keys metadata by database name, the file's stem; metadata.yml describes
-    the archive as ``archive``. An archive called anything else gets a copy keyed by its
-    own name (written beside it), so its canned queries and descriptions still apply."""
-    if metadata is None or db_path.stem == "archive":
-        return metadata
-    import yaml
-
-    data = yaml.safe_load(metadata.read_text(encoding="utf-8")) or {}
-    dbs = data.get("databases") or {}
-    if "archive" not in dbs or db_path.stem in dbs:
-        return metadata
-    dbs[db_path.stem] = dbs.pop("archive")
-    out = db_path.with_name(db_path.name + ".metadata.json")
-    out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    return out
 
 
 if __name__ == "__main__":

@@ -133,3 +133,20 @@ def test_alto_round_trip_gives_the_same_articles(archive, tmp_path):
     assert [h for h, _ in after] == [h for h, _ in before]
     norm = lambda t: re.sub(r"\s+", "", t or "")  # noqa: E731
     assert [norm(b) for _, b in after] == [norm(b) for _, b in before]
+
+
+def test_boxes_past_the_page_edge_still_validate(archive, tmp_path):
+    """Another engine's ALTO may put a box past the page's edge (ABBYY on Chronicling
+    America: HPOS -287); PAGE's coordinates may not be negative, so they are clipped."""
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(archive, copy)
+    con = sqlite3.connect(copy)
+    con.execute("update blocks set x = -40, y = -5 where id = (select min(id) from blocks where kind = 'body')")
+    con.execute("update lines set x = -40 where id = (select min(id) from lines)")
+    con.commit()
+    con.close()
+    xsd = schema("pagecontent-2019-07-15.xsd")
+    for f in export(copy, "page", tmp_path / "out"):
+        assert xsd.validate(etree.parse(str(f))), xsd.error_log.last_error

@@ -16,6 +16,8 @@ def test_wheel_holds_the_archive_and_no_test_tooling(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "archive/pipeline.py" in names and "archive/cli.py" in names
     assert any(n.startswith("archive/datasette_plugin/templates/") for n in names)
+    # the canned queries and table descriptions travel with the package
+    assert "archive/datasette_plugin/archive.yml" in names
     assert not [n for n in names if n.startswith(("testkit/", "tests/", "benchmarks/"))]
     assert not [n for n in names if n.rsplit("/", 1)[-1] in ("render.py", "corpora.py", "scoring.py", "reflow.py")]
     # and the test tooling is importable on its own, as tests and benchmarks use it

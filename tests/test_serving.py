@@ -164,3 +164,16 @@ def test_the_page_view_offers_its_exports(served):
         assert status == 200 and root in body[:2000], (fmt, status, body[:300])
     status, _, _ = fetch(base + "/-/archive/page/999999/alto")
     assert status == 404
+
+
+def test_any_archive_name_gets_the_queries_and_descriptions_without_a_copy(tmp_path):
+    """The canned queries and descriptions come from the plugin (package data), for an
+    archive file of any name, with no metadata file beside it."""
+    db = tmp_path / "zeitung.db"
+    run_archive("ingest", SEED, "--db", db, "-q", check=True)
+    with serving(db, "--metadata", ROOT / "metadata.yml") as base:
+        status, _, body = fetch(base + "/zeitung/search.json?q=" + urllib.parse.quote("北斗") + "&_shape=array")
+        assert status == 200 and json.loads(body), body[:300]
+        status, _, body = fetch(base + "/zeitung/articles")
+        assert status == 200 and b"Articles in reading order on their page" in body
+    assert not list(tmp_path.glob("*.metadata.json"))

@@ -16,12 +16,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import io
 import json
 import mimetypes
 import os
 import tempfile
+from importlib import resources
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -33,6 +35,58 @@ from ..search import SEP, fts_query, match_for, snippet, strip_separators
 
 PUBLIC_ENV = "ARCHIVE_PUBLIC"  # set by ``archive serve --public``
 MAX_THUMBNAIL = 2000
+
+
+@functools.lru_cache(maxsize=1)
+def archive_metadata() -> dict:
+    """The archive database's descriptions and canned queries (package data)."""
+    import yaml
+
+    text = resources.files(__package__).joinpath("archive.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+_archive_paths: dict[tuple, bool] = {}
+
+
+def _names_of_archives(datasette) -> list[str]:
+    """Names of the served databases that are archives (checked once per file)."""
+    import sqlite3
+
+    out = []
+    for name, db in datasette.databases.items():
+        if name.startswith("_") or not db.path:
+            continue
+        key = (name, db.path)
+        if key not in _archive_paths:
+            try:
+                con = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)
+                try:
+                    _archive_paths[key] = _is_archive(con)
+                finally:
+                    con.close()
+            except sqlite3.Error:
+                _archive_paths[key] = False
+        if _archive_paths[key]:
+            out.append(name)
+    return out
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    meta = {k: v for k, v in archive_metadata().items() if k != "queries"}
+    return {"databases": {name: meta for name in _names_of_archives(datasette)}}
+
+
+@hookimpl
+def canned_queries(datasette, database, actor):
+    async def queries():
+        db = datasette.databases.get(database)
+        if db is None or database.startswith("_"):
+            return {}
+        tables = await db.table_names()
+        return dict(archive_metadata()["queries"]) if "pages" in tables and "articles_fts" in tables else {}
+    return queries
 
 
 def _is_archive(conn) -> bool:

@@ -24,8 +24,13 @@ TEXT_TYPES = {
 JOINS = (RepairKind.JOIN_WORD, RepairKind.JOIN_PARAGRAPH, RepairKind.DEHYPHENATE)
 
 
-def _points(bbox) -> str:
+def _points(bbox, width: int | None = None, height: int | None = None) -> str:
+    """A box as PAGE's points, inside the page (another engine's ALTO may reach past
+    its edges; PAGE's coordinates are not negative)."""
     x0, y0, x1, y1 = (int(round(v)) for v in bbox)
+    big = 10 ** 9
+    x0, x1 = (min(max(v, 0), (width or big) - 1) for v in (x0, x1))
+    y0, y1 = (min(max(v, 0), (height or big) - 1) for v in (y0, y1))
     x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
     return f"{x0},{y0} {x1},{y0} {x1},{y1} {x0},{y1}"
 
@@ -75,15 +80,15 @@ def write(stored, image_name: str | None = None) -> bytes:
             el.set("custom", f"{article}; kind:{b.kind}")
         else:
             el.set("custom", f"kind:{b.kind}")
-        etree.SubElement(el, q("Coords"), points=_points(b.bbox))
+        etree.SubElement(el, q("Coords"), points=_points(b.bbox, page.width, page.height))
         if el.tag != q("TextRegion"):
             continue
         for k, ln in enumerate(b.lines):
             tl = etree.SubElement(el, q("TextLine"), id=f"{rid}_l{k + 1}")
-            etree.SubElement(tl, q("Coords"), points=_points(ln.bbox or b.bbox))
+            etree.SubElement(tl, q("Coords"), points=_points(ln.bbox or b.bbox, page.width, page.height))
             for j, w in enumerate(ln.words):
                 we = etree.SubElement(tl, q("Word"), id=f"{rid}_l{k + 1}_w{j + 1}")
-                etree.SubElement(we, q("Coords"), points=_points((w.x0, w.top, w.x1, w.bottom)))
+                etree.SubElement(we, q("Coords"), points=_points((w.x0, w.top, w.x1, w.bottom), page.width, page.height))
                 te = etree.SubElement(we, q("TextEquiv"))
                 if w.conf >= 0:
                     te.set("conf", f"{min(w.conf, 100) / 100:.2f}")
