@@ -454,12 +454,18 @@ def _seg_logprob(text: str) -> float:
 
 
 @functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _jieba():
     import logging
+    import os
+    import tempfile
 
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)
+    # Its dictionary cache is one file in /tmp by default: another user's, it cannot be
+    # replaced, and jieba says so with a traceback on every run. Each user has their own.
+    jieba.dt.cache_file = os.path.join(tempfile.gettempdir(), f"jieba-{os.getuid()}.cache")
+    jieba.setLogLevel(logging.CRITICAL)
     return jieba
 
 

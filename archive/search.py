@@ -11,8 +11,12 @@ bm25 still ranks, and a snippet reads cleanly once the separators are stripped.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .patterns import HAN
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SEP = "\u200b"
 _HAN_RUN = re.compile(f"([{HAN}])")
@@ -134,3 +138,44 @@ def match_for(query: str, index: str) -> str:
     if index == "pairs":
         return pairs or NO_MATCH
     return fts_query(query) if pairs is None else NO_MATCH
+
+
+# --- the indexes in SQLite: made with the schema, kept in step with the articles ----------
+
+def create_fts(db: sqlite_utils.Database) -> None:
+    """The one-token-per-Han-character index over ``articles.search_text``, as
+    sqlite-utils' ``enable_fts(create_triggers=True)`` makes it (so that Datasette finds
+    it), but inside the caller's transaction: ``enable_fts`` runs a script, and a script
+    commits what came before it."""
+    db.execute("CREATE VIRTUAL TABLE [articles_fts] USING FTS5 (\n    [search_text],\n    tokenize='unicode61',\n"
+               "    content=[articles]\n)")
+    db.execute("INSERT INTO [articles_fts] (rowid, [search_text]) SELECT rowid, [search_text] FROM [articles]")
+    db.execute("CREATE TRIGGER [articles_ai] AFTER INSERT ON [articles] BEGIN\n"
+               "  INSERT INTO [articles_fts] (rowid, [search_text]) VALUES (new.rowid, new.[search_text]);\nEND")
+    db.execute("CREATE TRIGGER [articles_ad] AFTER DELETE ON [articles] BEGIN\n"
+               "  INSERT INTO [articles_fts] ([articles_fts], rowid, [search_text]) "
+               "VALUES('delete', old.rowid, old.[search_text]);\nEND")
+    db.execute("CREATE TRIGGER [articles_au] AFTER UPDATE ON [articles] BEGIN\n"
+               "  INSERT INTO [articles_fts] ([articles_fts], rowid, [search_text]) "
+               "VALUES('delete', old.rowid, old.[search_text]);\n"
+               "  INSERT INTO [articles_fts] (rowid, [search_text]) VALUES (new.rowid, new.[search_text]);\nEND")
+
+
+def create_bigrams(db: sqlite_utils.Database) -> None:
+    """Schema 3. Contentless, so it costs the index and no second copy of the text; it
+    is kept in step by this module (``_index_bigrams``), in the same transactions as
+    the articles, since a contentless table can only forget what it is told again."""
+    with db.atomic():
+        db.execute("create virtual table articles_bigrams using fts5(text, content='', tokenize='unicode61')")
+        for row in db.query("select id, search_text from articles"):
+            index_bigrams(db, row["id"], row["search_text"])
+
+
+def index_bigrams(db: sqlite_utils.Database, article_id: int, search_text: str | None,
+                   delete: bool = False) -> None:
+    # Both ways from the stored search_text, so a delete repeats exactly what was indexed.
+    if delete:
+        db.execute("insert into articles_bigrams(articles_bigrams, rowid, text) values ('delete', ?, ?)",
+                   [article_id, bigram_text(search_text)])
+    else:
+        db.execute("insert into articles_bigrams(rowid, text) values (?, ?)", [article_id, bigram_text(search_text)])

@@ -3,6 +3,7 @@ bad file gives one line ``error: FILE: reason`` and exit 2, the good ones land a
 read right, the archive stays sound, and a re-run changes nothing."""
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,42 @@ def test_an_archive_in_a_missing_folder_is_one_line_exit_4(tmp_path):
     proc = run_archive("ingest", SEED, "--db", tmp_path / "no" / "such" / "a.db", "-q")
     assert proc.returncode == 4 and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.strip().count("\n") == 0 and "a.db" in proc.stderr
+
+
+def test_unreadable_files_and_folders_are_one_line_each(tmp_path):
+    """A file and a folder the user may not read. Root reads everything, so as root the
+    ingest runs as 'nobody' (setpriv), in a folder nobody may write to."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    from .conftest import ROOT
+
+    if os.getuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("needs root, to run the ingest as another user")
+    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if subprocess.run([*as_nobody, sys.executable, "-c", "import archive"], cwd=ROOT,
+                      capture_output=True).returncode:
+        pytest.skip("'nobody' cannot run this checkout's Python")
+    work = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        work.chmod(0o777)
+        shutil.copy(SEED, work / "good.txt")
+        (work / "good.txt").chmod(0o644)
+        (work / "locked.txt").write_text("secret", encoding="utf-8")
+        (work / "locked.txt").chmod(0)
+        (work / "closed").mkdir()
+        shutil.copy(SEED, work / "closed" / "x.txt")
+        (work / "closed").chmod(0)
+        proc = subprocess.run([*as_nobody, sys.executable, "-m", "archive", "ingest", str(work), "--db",
+                               str(work / "a.db"), "-q"], cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 2, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert sorted(ln.split(":")[1].strip() for ln in lines if ln.startswith("error:")) == \
+            sorted([str(work / "closed"), str(work / "locked.txt")]), proc.stderr
+        assert len(lines) == 3 and lines[-1] == "2 failed, 1 ingested", proc.stderr
+    finally:
+        (work / "closed").chmod(0o755)
+        shutil.rmtree(work, ignore_errors=True)
