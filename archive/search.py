@@ -10,6 +10,7 @@ bm25 still ranks, and a snippet reads cleanly once the separators are stripped.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -25,11 +26,33 @@ _HAN_RUN = re.compile(f"([{HAN}])")
 _HAN_EDGE = re.compile(f"(?<=[{HAN}])|(?=[{HAN}])")
 
 
+@functools.lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Traditional characters (and variants: 臺, 裏) to simplified, one character for one,
+    from OpenCC's t2s conversion, read character by character so that a folded text
+    keeps every character's position (snippets are cut from the text as printed)."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    table = {}
+    for cp in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00)):
+        out = t2s.convert(chr(cp))
+        if len(out) == 1 and out != chr(cp):
+            table[cp] = out
+    return table
+
+
+def fold(text: str | None) -> str | None:
+    """Text as the indexes see it: 臺灣 and 台湾 alike, so that either finds both."""
+    return text.translate(_fold_table()) if text else text
+
+
 def index_text(text: str | None) -> str:
-    """Text as stored in a ``search_text`` column: one token per Han character."""
+    """Text as stored in a ``search_text`` column: folded (``fold``), one token per Han
+    character."""
     if not text:
         return ""
-    return _HAN_EDGE.sub(SEP, text).replace(SEP + SEP, SEP)
+    return _HAN_EDGE.sub(SEP, fold(text)).replace(SEP + SEP, SEP)
 
 
 def strip_separators(text: str | None) -> str | None:
@@ -40,7 +63,7 @@ def fts_query(query: str) -> str:
     """An FTS5 MATCH expression for what a person typed: each whitespace-separated term
     becomes a quoted phrase, Han characters spaced into single-character tokens."""
     terms = []
-    for term in query.replace('"', " ").split():
+    for term in fold(query).replace('"', " ").split():
         spaced = _HAN_RUN.sub(r" \1 ", term).split()
         terms.append('"' + " ".join(spaced) + '"')
     return " ".join(terms) if terms else '""'
@@ -70,11 +93,12 @@ def snippet(text: str | None, query: str, width: int = 80) -> str | None:
     if not text:
         return text
     text = strip_separators(text)
-    patterns = [p for p in map(_term_pattern, query.replace('"', " ").split()) if p]
+    folded = fold(text)  # hits are found as the index finds them, shown as printed
+    patterns = [p for p in map(_term_pattern, fold(query).replace('"', " ").split()) if p]
     if not patterns:
         return text[:width]
     hit = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-    first = hit.search(text)
+    first = hit.search(folded)
     at = first.start() if first else 0
     # open at the start of the hit's sentence or line when it is near, else a little before
     boundary = max(text.rfind(c, max(0, at - width // 2), at) for c in "\n。！？；!?")
@@ -83,8 +107,11 @@ def snippet(text: str | None, query: str, width: int = 80) -> str | None:
         space = text.rfind(" ", max(0, start - 15), start)  # do not cut a Latin word
         start = space + 1 if space >= 0 else start
     end = min(len(text), start + width)
-    window = text[start:end]
-    marked = hit.sub(lambda m: f"<mark>{m.group(0)}</mark>", window)
+    window, marked, last = text[start:end], [], 0
+    for m in hit.finditer(folded[start:end]):
+        marked += [window[last:m.start()], "<mark>", window[m.start():m.end()], "</mark>"]
+        last = m.end()
+    marked = "".join(marked) + window[last:]
     return ("…" if start else "") + marked + ("…" if end < len(text) else "")
 
 
@@ -117,7 +144,7 @@ def bigram_query(query: str) -> str | None:
     """The ``articles_bigrams`` MATCH expression for what a person typed, or None when
     some term holds a lone Han character (then only the one-character index can answer)."""
     terms = []
-    for term in query.replace('"', " ").split():
+    for term in fold(query).replace('"', " ").split():
         if any(len(run) == 1 for run in _HAN_RUNS.findall(term)):
             return None
         tokens = bigram_text(term).split()

@@ -162,7 +162,7 @@ def test_pair_index_forgets_replaced_text_and_is_built_for_old_archives(tmp_path
     db.conn.commit()
     db.conn.close()
     db = store.open_db(db_path)
-    assert pair_hits(db, "黄河大桥") == 1 and db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert pair_hits(db, "黄河大桥") == 1 and db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
 
 
 def test_canned_search_filters_by_title_and_date(tmp_path):
@@ -190,3 +190,62 @@ def test_canned_search_filters_by_title_and_date(tmp_path):
                        "/archive/search.json?" + urllib.parse.urlencode({"q": "桥", "title": "晚报", "_shape": "array"}),
                        check=True)
     assert [r["headline"] for r in json.loads(proc.stdout)] == ["b标题"]
+
+
+TRADITIONAL = "臺灣經濟發展迅速\n\n◎本報記者 陳明\n\n臺灣地區今年的對外貿易額創下新高，電子產業表現尤其突出。\n"
+SIMPLIFIED = "台湾农业喜获丰收\n\n◎本报记者 李华\n\n台湾南部今年的水稻产量再创新高，农民收入稳步增加。\n"
+
+
+def test_a_term_written_either_way_finds_both(tmp_path):
+    """臺灣 finds 台湾 and 台湾 finds 臺灣 (OpenCC's t2s, character for character, in the
+    index and the query); snippets show the text as printed."""
+    for name, text in (("trad.txt", TRADITIONAL), ("simp.txt", SIMPLIFIED)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    db_path = tmp_path / "archive.db"
+    run_archive("ingest", tmp_path / "trad.txt", tmp_path / "simp.txt", "--db", db_path, "-q", check=True)
+    with serving(db_path) as base:
+        def heads(q):
+            rows = get_json(f"{base}/archive/search.json?_shape=array&q={urllib.parse.quote(q)}")
+            return sorted(r["headline"] for r in rows), rows
+
+        both = sorted(["臺灣經濟發展迅速", "台湾农业喜获丰收"])
+        for q in ("臺灣", "台湾", "台灣", "灣", "臺"):
+            assert heads(q)[0] == both, q
+        assert heads("經濟")[0] == ["臺灣經濟發展迅速"] and heads("经济")[0] == ["臺灣經濟發展迅速"]
+        assert heads("水稻产量")[0] == ["台湾农业喜获丰收"] and heads("水稻產量")[0] == ["台湾农业喜获丰收"]
+        _, rows = heads("台湾")
+        snip = next(r["snippet"] for r in rows if r["headline"].startswith("臺灣"))
+        assert "<mark>臺灣</mark>" in snip  # shown as printed, found as folded
+        # the table's own search box folds too
+        table = get_json(f"{base}/archive/articles.json?_shape=array&_search={urllib.parse.quote('台湾')}")
+        assert len(table) == 2
+
+
+def test_an_older_archive_is_folded_when_opened(tmp_path):
+    """Archives of schema 3 held search text unfolded: opening one folds it, in both indexes."""
+    from archive import store
+
+    (tmp_path / "trad.txt").write_text(TRADITIONAL, encoding="utf-8")
+    db_path = tmp_path / "archive.db"
+    run_archive("ingest", tmp_path / "trad.txt", "--db", db_path, "-q", check=True)
+    db = sqlite_utils.Database(db_path)
+    row = next(db.query("select id, search_text from articles"))
+    old = row["search_text"].replace("台", "臺").replace("湾", "灣")  # as version 3 stored it
+    from archive.search import index_bigrams
+
+    with db.conn:
+        index_bigrams(db, row["id"], row["search_text"], delete=True)
+        db.execute("update articles set search_text = ? where id = ?", [old, row["id"]])
+        index_bigrams(db, row["id"], old)
+        db.execute("pragma user_version = 3")
+    db.conn.close()
+    db = store.open_db(db_path)
+    assert db.execute("pragma user_version").fetchone()[0] == store.SCHEMA_VERSION
+    for q in ("台湾", "台湾地区"):
+        from archive.search import fts_query, match_for
+
+        assert db.execute("select count(*) from articles_fts where articles_fts match ?",
+                          [fts_query(q)]).fetchone()[0] == 1
+        pairs = match_for(q, "pairs")
+        assert db.execute("select count(*) from articles_bigrams where articles_bigrams match ?",
+                          [pairs]).fetchone()[0] == 1

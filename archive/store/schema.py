@@ -15,9 +15,10 @@ from pathlib import Path
 import sqlite_utils
 
 from ..errors import DatabaseError
-from ..search import create_bigrams, create_fts
+from ..search import create_bigrams, create_fts, fold, index_bigrams
 
-SCHEMA_VERSION = 3  # 2: image_path relative to the database's directory; confidence_band
+SCHEMA_VERSION = 4  # 4: traditional characters folded into simplified in the indexes (search.fold)
+# 2: image_path relative to the database's directory; confidence_band
 
 
 # 3: articles_bigrams, a contentless FTS5 index of character pairs (archive.search)
@@ -175,6 +176,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             create_fts(db)
         if not db["articles_bigrams"].exists():
             create_bigrams(db)
+        if db.execute("PRAGMA user_version").fetchone()[0] < 4:
+            _migrate_to_4(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -206,6 +209,17 @@ def _fault_injection(db: sqlite_utils.Database) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
 
     db.conn.set_trace_callback(trace)
+
+
+def _migrate_to_4(db: sqlite_utils.Database) -> None:
+    """Version 4 folds traditional characters into simplified ones in the indexes (臺灣
+    finds 台湾): each article's search text folded, both indexes told."""
+    for row in list(db.query("select id, search_text from articles where search_text is not null")):
+        new = fold(row["search_text"])
+        if new != row["search_text"]:
+            index_bigrams(db, row["id"], row["search_text"], delete=True)
+            db.execute("update articles set search_text = ? where id = ?", [new, row["id"]])
+            index_bigrams(db, row["id"], new)
 
 
 def _migrate_to_2(db: sqlite_utils.Database) -> None:
