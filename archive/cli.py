@@ -282,7 +282,8 @@ def export(fmt, db_path, page_ids, out_dir):
               help="Datasette metadata. Default: metadata.yml of this project.")
 @click.option("--get", "get_path", default=None, help="Answer one request for this path, print it and exit.")
 @click.option("--public", is_flag=True,
-              help="Let search engines in: robots.txt allows crawling and /sitemap.xml lists every article. "
+              help="Publish to the world: robots.txt allows crawling, /sitemap.xml lists every article, and "
+                   "no page or JSON names a folder of this server (paths read as file names). "
                    "Without it robots.txt disallows everything.")
 @click.option("--immutable", is_flag=True,
               help="Serve a finished archive that nothing writes to any more: row counts are read once "

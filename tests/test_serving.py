@@ -177,3 +177,42 @@ def test_any_archive_name_gets_the_queries_and_descriptions_without_a_copy(tmp_p
         status, _, body = fetch(base + "/zeitung/articles")
         assert status == 200 and b"Articles in reading order on their page" in body
     assert not list(tmp_path.glob("*.metadata.json"))
+
+
+PUBLIC_URLS = ["/", "/archive", "/archive/pages", "/archive/pages.json?_shape=array", "/archive/pages.csv",
+               "/archive/pages/1", "/archive/pages/1.json", "/archive/issues.json?_shape=array",
+               "/archive/search.json?_shape=array&q=" + urllib.parse.quote("北斗"),
+               "/archive/search?q=" + urllib.parse.quote("北斗"), "/-/archive/page/1", "/-/archive/article/1",
+               "/-/archive/page/1/mets", "/-/archive/page/1/alto", "/-/iiif/issue/1/manifest.json",
+               "/-/databases.json", "/archive.json?sql=" + urllib.parse.quote("select source_path, error from pages")]
+
+
+def test_public_shows_no_server_path(tmp_path):
+    """--public: no page or JSON names a folder of the server (sources kept in a folder
+    with a Chinese name, which JSON writes escaped); without it the paths are there, so
+    this test can tell."""
+    src = tmp_path / "扫描件" / "1998"
+    src.mkdir(parents=True)
+    shutil.copy(SEED, src / "page.txt")
+    (src / "broken.png").write_bytes(b"not an image")
+    home = tmp_path / "archive"
+    home.mkdir()
+    db = home / "archive.db"
+    run_archive("ingest", src, "--db", db, "-q")
+    secrets = [str(tmp_path), json.dumps(str(src))[1:-1], str(home)]
+
+    def leaks(base):
+        found = []
+        for url in PUBLIC_URLS:
+            status, _, body = fetch(base + url)
+            text = body.decode("utf-8", "replace")
+            found += [(url, s) for s in secrets if s in text]
+        return found
+
+    with serving(db) as base:
+        assert leaks(base)  # the paths are there to hide
+    with serving(db, "--public") as base:
+        assert leaks(base) == []
+        status, _, body = fetch(base + "/archive/pages.json?_shape=array")
+        rows = json.loads(body)
+        assert sorted(r["source_path"] for r in rows) == ["broken.png", "page.txt"]

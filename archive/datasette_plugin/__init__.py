@@ -22,6 +22,7 @@ import io
 import json
 import mimetypes
 import os
+import re
 import tempfile
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -146,6 +147,8 @@ SECURITY_HEADERS = [
 
 @hookimpl
 def asgi_wrapper(datasette):
+    scrubber = PathScrubber(datasette)
+
     def wrap(app):
         async def with_headers(scope, receive, send):
             if scope["type"] != "http":
@@ -158,9 +161,72 @@ def asgi_wrapper(datasette):
                                                   *[(k, v) for k, v in SECURITY_HEADERS if k not in names]]}
                 await send(event)
 
+            if _public():
+                return await scrubber(app, scope, receive, send_with_headers)
             return await app(scope, receive, send_with_headers)
         return with_headers
     return wrap
+
+
+TEXT_TYPES = (b"text/", b"application/json", b"application/ld+json", b"application/xml")
+
+
+class PathScrubber:
+    """Served --public, no page, JSON, CSV or XML shows where the server keeps its
+    files: the folders of the archive and of every source file are cut from each text
+    response (a path then reads as its file name). The folders are read again every
+    30 seconds, as an ingest may add some while the archive is served."""
+
+    def __init__(self, datasette):
+        self.datasette, self.pattern, self.read_at = datasette, None, -1e9
+
+    async def folders(self) -> re.Pattern | None:
+        import time
+
+        if time.monotonic() - self.read_at < 30:
+            return self.pattern
+        found = set()
+        for name, db in self.datasette.databases.items():
+            if not db.path:
+                continue
+            for p in {Path(db.path).parent, Path(db.path).resolve().parent}:
+                found.add(str(p).rstrip("/") + "/")
+            if "pages" in await db.table_names():
+                rows = await db.execute("select distinct rtrim(source_path, replace(source_path, '/', '')) as d "
+                                        "from pages where source_path like '/%'")
+                found.update(r["d"] for r in rows if r["d"])
+        forms = set()
+        for f in found:
+            forms.update({f, json.dumps(f)[1:-1], html.escape(f)})  # as JSON and HTML write them
+        forms.discard("/")
+        self.pattern = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) if forms else None
+        self.read_at = time.monotonic()
+        return self.pattern
+
+    async def __call__(self, app, scope, receive, send):
+        pattern = await self.folders()
+        start, chunks = None, []
+
+        async def buffered(event):
+            nonlocal start
+            if event["type"] == "http.response.start":
+                ctype = dict(event.get("headers", [])).get(b"content-type", b"")
+                if pattern is None or not ctype.startswith(TEXT_TYPES):
+                    start = False
+                    return await send(event)
+                start = event
+                return None
+            if start is False:
+                return await send(event)
+            chunks.append(event.get("body", b""))
+            if event.get("more_body"):
+                return None
+            body = pattern.sub("", b"".join(chunks).decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        await app(scope, receive, buffered)
 
 
 @hookimpl
