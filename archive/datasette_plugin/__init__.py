@@ -253,6 +253,11 @@ def register_routes():
         (r"^/-/archive/page/(?P<page_id>\d+)/(?P<fmt>alto|page|hocr|mets)$", page_export),
         (r"^/-/iiif/(?P<rest>(?!issue/).*)$", iiif_image),
         (r"^/-/iiif/issue/(?P<issue_id>\d+)/(?P<what>manifest\.json|search|lines/(?P<page_id>\d+))$", iiif_issue),
+        (r"^/-/archive/search$", _room("search_page")),
+        (r"^/-/archive/titles$", _room("titles_page")),
+        (r"^/-/archive/title$", _room("title_page")),
+        (r"^/-/archive/issue/(?P<issue_id>\d+)$", _room("issue_page", "issue_id")),
+        (r"^/-/archive/viewer/(?P<page_id>\d+)$", _room("viewer_page", "page_id")),
         (r"^/robots\.txt$", robots_txt),
         (r"^/sitemap\.xml$", sitemap_xml),
     ]
@@ -421,6 +426,19 @@ async def page_view(request, datasette):
         "articles": [{**dict(a), "box": _box(a)} for a in articles],
         "has_image": image_file(db.path, page["image_path"]) is not None,
     }, request=request))
+
+
+def _room(name: str, id_var: str | None = None):
+    """A reading-room view (``reading_room.NAME``) over the archive database."""
+    async def view(request, datasette):
+        from . import reading_room
+
+        db = await _archive_db(datasette)
+        if db is None:
+            raise NotFound("no archive database")
+        args = [_id(request, id_var)] if id_var else []
+        return await getattr(reading_room, name)(request, datasette, db, *args)
+    return view
 
 
 async def iiif_image(request, datasette):
