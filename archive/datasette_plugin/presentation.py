@@ -30,19 +30,21 @@ def _xywh(row) -> str:
     return f"{round(row['x'])},{round(row['y'])},{max(1, round(row['w']))},{max(1, round(row['h']))}"
 
 
-async def _issue(db, iid: int):
+async def issue_pages(db, iid: int):
+    """(the issues row, its pages in order with their article counts); 404 when none."""
     issue = (await db.execute("select * from issues where id = ?", [iid])).first()
     if issue is None:
         raise NotFound(f"No issue {iid}")
     pages = (await db.execute(
-        "select id, width, height, page_number, page_label, source_path, image_path from pages "
+        "select id, width, height, page_number, page_label, source_path, image_path, "
+        "(select count(*) from articles a where a.page_id = pages.id) as articles from pages "
         "where issue_id = ? and status = 'ok' "
         "order by cast(page_label as integer), source_path, page_number", [iid])).rows
     return issue, pages
 
 
 async def manifest(db, base: str, iid: int, image_ok) -> Response:
-    issue, pages = await _issue(db, iid)
+    issue, pages = await issue_pages(db, iid)
     here = f"{base}/-/iiif/issue/{iid}"
     m = iiif.Manifest(id=f"{here}/manifest.json", label=_label(issue["label"]))
     meta = [(k, issue[k]) for k in ("title", "date", "edition") if issue[k]]
@@ -72,7 +74,7 @@ async def manifest(db, base: str, iid: int, image_ok) -> Response:
 
 
 async def lines(db, base: str, iid: int, pid: int) -> Response:
-    _, pages = await _issue(db, iid)
+    _, pages = await issue_pages(db, iid)
     if pid not in {p["id"] for p in pages}:
         raise NotFound(f"No page {pid} in issue {iid}")
     here = f"{base}/-/iiif/issue/{iid}"
@@ -107,7 +109,7 @@ def word_hits(words: list[dict], query: str) -> list[tuple[float, float, float, 
 
 
 async def search(db, base: str, iid: int, q: str) -> Response:
-    _, pages = await _issue(db, iid)
+    _, pages = await issue_pages(db, iid)
     here = f"{base}/-/iiif/issue/{iid}"
     items = []
     q = q.strip()[:200]

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from datasette.utils.asgi import NotFound, Response
 
 from ..search import fts_query, snippet
-from .presentation import word_hits
+from .presentation import issue_pages, word_hits
 
 PER_PAGE = 20
 MAX_QUERY = 500
@@ -121,14 +121,7 @@ async def title_page(request, datasette, db):
 
 
 async def issue_page(request, datasette, db, iid: int):
-    issue = (await db.execute("select * from issues where id = ?", [iid])).first()
-    if issue is None:
-        raise NotFound(f"No issue {iid}")
-    pages = (await db.execute(
-        "select id, page_number, page_label, image_path, width, height, "
-        "(select count(*) from articles a where a.page_id = pages.id) as articles from pages "
-        "where issue_id = ? and status = 'ok' order by cast(page_label as integer), source_path, page_number",
-        [iid])).rows
+    issue, pages = await issue_pages(db, iid)
     return Response.html(await datasette.render_template("archive_issue.html", {
         "issue": dict(issue), "pages": [dict(p) for p in pages], "database": db.name,
     }, request=request))
