@@ -308,8 +308,9 @@ def serve(db_path, port, host, metadata, get_path, public, immutable, download):
     """
     from datasette import cli as ds_cli
 
-    from .store import prepare_for_publishing, write_inspect_file
+    from .store import migrate_for_serving, prepare_for_publishing, write_inspect_file
 
+    migrate_for_serving(db_path)
     os.environ["ARCHIVE_PUBLIC"] = "1" if public else "0"
     metadata = metadata or _default_metadata()
     if immutable or download:

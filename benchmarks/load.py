@@ -4,10 +4,10 @@
 
 Serves the archive with ``archive serve`` as users get it, then runs --clients clients
 for --seconds, each sending its next request as soon as the last one answered: the
-canned search (terms drawn from the archive's text), article views, page thumbnails
-(w=400) and Datasette's /-/versions.json (which shows whether anything stalls the
+canned search (terms drawn from the archive's text), the reading room's search page,
+article views, page thumbnails (w=400) and Datasette's /-/versions.json (which shows whether anything stalls the
 event loop). Prints, per kind and overall, requests/s and p50/p95/p99 in ms, and every
-error (0 expected).
+error (0 expected); first, the IIIF image service's median for tiles cold and cached.
 """
 
 from __future__ import annotations
@@ -43,8 +43,26 @@ def targets(db_path: Path, rng: random.Random) -> dict[str, list[str]]:
         "search": [f"/{name}/search.json?q={urllib.parse.quote(t)}" for t in terms if t.strip()],
         "article": [f"/-/archive/article/{i}" for i in articles],
         "thumbnail": [f"/-/archive/page-image/{i}?w=400" for i in pages],
+        "room": [f"/-/archive/search?q={urllib.parse.quote(t)}" for t in terms if t.strip()],
         "versions": ["/-/versions.json"],
     }
+
+
+def tiles_cold_and_cached(base: str, pages: list[int], rng: random.Random, n: int = 20) -> tuple[float, float]:
+    """Median ms of IIIF tiles (512 px regions at half size) asked for the first time
+    (cut from the page image) and asked again (from the cache on disk)."""
+    urls = [f"{base}/-/iiif/{rng.choice(pages)}/{rng.randrange(0, 1500)},{rng.randrange(0, 2000)},512,512/256,/0/"
+            f"default.jpg" for _ in range(n)]
+    out = []
+    for _ in range(2):
+        times = []
+        for u in urls:
+            t = time.perf_counter()
+            with urllib.request.urlopen(u, timeout=60) as r:
+                r.read()
+            times.append(time.perf_counter() - t)
+        out.append(statistics.median(times) * 1000)
+    return out[0], out[1]
 
 
 def main() -> int:
@@ -56,11 +74,15 @@ def main() -> int:
     args = ap.parse_args()
     rng = random.Random(13)
     urls = targets(args.db, rng)
-    kinds = [k for k in ("search", "article", "thumbnail", "versions") if urls[k]]
+    kinds = [k for k in ("search", "room", "article", "thumbnail", "versions") if urls[k]]
     times: dict[str, list[float]] = {k: [] for k in kinds}
     errors: list[str] = []
     lock = threading.Lock()
     with serving(args.db, *(["--immutable"] if args.immutable else [])) as base:
+        page_ids = [int(u.split("/")[-1].split("?")[0]) for u in urls["thumbnail"]]
+        cold = cached = None
+        if page_ids:
+            cold, cached = tiles_cold_and_cached(base, page_ids, rng)
         stop = time.monotonic() + args.seconds
 
         def client(seed: int):
@@ -102,6 +124,9 @@ def main() -> int:
     for k in kinds:
         print(row(k, times[k]))
     print(row("all", [x for k in kinds for x in times[k]]))
+    if cold is not None:
+        print(f"IIIF tiles (512 px at half size), one client: median {cold:.1f} ms cold (cut from the image), "
+              f"{cached:.1f} ms cached")
     print(f"errors: {len(errors)}")
     for e in errors[:10]:
         print("  " + e)

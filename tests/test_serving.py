@@ -216,3 +216,21 @@ def test_public_shows_no_server_path(tmp_path):
         status, _, body = fetch(base + "/archive/pages.json?_shape=array")
         rows = json.loads(body)
         assert sorted(r["source_path"] for r in rows) == ["broken.png", "page.txt"]
+
+
+def test_an_archive_from_an_older_version_is_served_whole(tmp_path):
+    """An archive made before the issues and article_links tables: serving brings it up
+    to today's schema first (the views expect those tables), so nothing answers 500."""
+    import sqlite3
+
+    db = tmp_path / "archive.db"
+    run_archive("ingest", SEED, "--db", db, "-q", check=True)
+    con = sqlite3.connect(db)
+    con.executescript("drop table article_links; drop table issues; drop index if exists idx_pages_issue_id; "
+                      "alter table pages drop column issue_id; pragma user_version = 3;")
+    con.close()
+    with serving(db) as base:
+        for path in ("/-/archive/article/1", "/-/archive/page/1", "/-/archive/titles",
+                     "/-/archive/search?q=" + urllib.parse.quote("北斗"), "/-/iiif/issue/1/manifest.json"):
+            status, _, body = fetch(base + path)
+            assert status == 200, (path, status, body[:300])

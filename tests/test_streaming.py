@@ -75,8 +75,11 @@ def test_ctrl_c_stops_with_130_and_keeps_what_was_committed(tmp_path, tesseract)
     line, no traceback; the pages committed stay and the next run finishes the file."""
     pdf = write_text_pdf(tmp_path / "long.pdf", PAGES)
     db = tmp_path / "a.db"
+    # As from a terminal: SIGINT at its default, even when this test runs where it is
+    # ignored (a CI job started in the background inherits SIG_IGN, and Python keeps it).
     proc = subprocess.Popen([*ARCHIVE, "ingest", pdf, "--db", db], cwd=ROOT, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and proc.poll() is None and not (db.exists() and len(stored(db)) >= 5):
         time.sleep(0.2)

@@ -151,6 +151,30 @@ def writer_lock(path, on_wait=None):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def migrate_for_serving(path) -> bool:
+    """Bring an archive made by an older version up to this one's schema before it is
+    served (the server only reads, and its views expect today's tables). Skipped, and
+    False, when an ingest holds the archive: that ingest migrates it. A read-only file is
+    served as it is."""
+    import fcntl
+    import os
+
+    if not os.access(path, os.W_OK):
+        return False
+    with open(path, "ab") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        try:
+            db = open_db(path)
+            db.conn.close()
+            checkpoint(path)
+            return True
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create or migrate the archive's schema in one transaction: a run killed at any
     statement leaves the schema as it was, and the next run makes it whole (the
