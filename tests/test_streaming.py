@@ -20,6 +20,8 @@ def stored(db):
     try:
         return con.execute("select page_number, count(*) from pages where status = 'ok' "
                            "and source_path like '%long.pdf' group by page_number").fetchall()
+    except sqlite3.OperationalError:  # the ingest has made the file, not yet its tables
+        return []
     finally:
         con.close()
 
