@@ -178,7 +178,7 @@ class PathScrubber:
     30 seconds, as an ingest may add some while the archive is served."""
 
     def __init__(self, datasette):
-        self.datasette, self.pattern, self.read_at = datasette, None, -1e9
+        self.datasette, self.pattern, self.read_at, self.longest = datasette, None, -1e9, 1
 
     async def folders(self) -> re.Pattern | None:
         import time
@@ -199,34 +199,54 @@ class PathScrubber:
         for f in found:
             forms.update({f, json.dumps(f)[1:-1], html.escape(f)})  # as JSON and HTML write them
         forms.discard("/")
-        self.pattern = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) if forms else None
+        encoded = sorted((f.encode("utf-8") for f in forms), key=len, reverse=True)
+        self.longest = max((len(f) for f in encoded), default=1)
+        # over bytes: a name may be split between two chunks in the middle of a character
+        self.pattern = re.compile(b"|".join(map(re.escape, encoded))) if encoded else None
         self.read_at = time.monotonic()
         return self.pattern
 
     async def __call__(self, app, scope, receive, send):
         pattern = await self.folders()
-        start, chunks = None, []
+        state = {"start": None, "carry": b"", "streaming": False}
+        hold = self.longest
 
-        async def buffered(event):
-            nonlocal start
+        async def scrubbed(event):
             if event["type"] == "http.response.start":
                 ctype = dict(event.get("headers", [])).get(b"content-type", b"")
                 if pattern is None or not ctype.startswith(TEXT_TYPES):
-                    start = False
+                    state["start"] = False
                     return await send(event)
-                start = event
+                state["start"] = event
                 return None
-            if start is False:
+            if state["start"] is False:
                 return await send(event)
-            chunks.append(event.get("body", b""))
-            if event.get("more_body"):
-                return None
-            body = pattern.sub("", b"".join(chunks).decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
-            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+            more = event.get("more_body", False)
+            text = state["carry"] + event.get("body", b"")
+            if not more and not state["streaming"]:  # the whole body at once: its length is known
+                body = pattern.sub(b"", text)
+                headers = [(k, v) for k, v in state["start"]["headers"] if k.lower() != b"content-length"]
+                await send({**state["start"], "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+                return await send({"type": "http.response.body", "body": body})
+            if not state["streaming"]:  # a streamed body (a whole table as CSV): scrubbed as it goes
+                state["streaming"] = True
+                headers = [(k, v) for k, v in state["start"]["headers"] if k.lower() != b"content-length"]
+                await send({**state["start"], "headers": headers})
+            # Keep back the end of the text where a folder's name may continue in the next chunk.
+            cut = len(text) if not more else max(0, len(text) - hold)
+            out, last = [], 0
+            for m in pattern.finditer(text):
+                if more and m.end() > cut:
+                    cut = min(cut, m.start())
+                    break
+                out.append(text[last:m.start()])
+                last = m.end()
+            cut = max(cut, last)
+            out.append(text[last:cut])
+            state["carry"] = text[cut:]
+            await send({"type": "http.response.body", "body": b"".join(out), "more_body": more})
 
-        await app(scope, receive, buffered)
+        await app(scope, receive, scrubbed)
 
 
 @hookimpl
