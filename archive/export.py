@@ -56,32 +56,29 @@ def export(db_path: Path, out_dir: Path, fmt: str, page_ids: Iterable[int] = (),
                 emit(out_dir / f"page-{sp.id}{suffix}", serialise(sp, _image_href(db_path, sp, out_dir)))
             return written
         if fmt == "mets":
-            for key, group in _issues(pages).items():
+            keys = {r["id"]: r["key"] for r in db.query("select id, key from issues")}
+            for iid, group in _issues(pages).items():
                 entries = []
                 for order, sp in enumerate(group, 1):
-                    alto_path = out_dir / f"page-{sp.id}.alto.xml"
-                    emit(alto_path, alto.write(sp, _image_href(db_path, sp, out_dir)))
-                    entries.append({"order": order, "image": _image_href(db_path, sp, out_dir),
+                    alto_path, image = out_dir / f"page-{sp.id}.alto.xml", _image_href(db_path, sp, out_dir)
+                    emit(alto_path, alto.write(sp, image))
+                    entries.append({"order": order, "image": image,
                                     "alto": alto_path.name, "articles": _article_blocks(sp)})
                 first = group[0].row
                 meta = {k: first.get(k) for k in ("title", "date", "edition") if first.get(k)}
-                label = ", ".join(filter(None, (meta.get("title"), meta.get("date")))) or Path(key).name
-                emit(out_dir / f"issue-{_slug(key)}.mets.xml", mets.write_issue(label, meta, entries))
+                label = ", ".join(filter(None, (meta.get("title"), meta.get("date")))) or Path(first["source_path"]).name
+                emit(out_dir / f"issue-{_slug(keys[iid])}.mets.xml", mets.write_issue(label, meta, entries))
             return written
         raise ValueError(f"unknown format {fmt!r}")
     finally:
         db.conn.close()
 
 
-def _issues(pages) -> dict[str, list]:
-    """Pages grouped into issues: by title, date and edition where the archive knows
-    them, else each source file is an issue of its own; pages in their order."""
-    groups: dict[str, list] = {}
+def _issues(pages) -> dict[int, list]:
+    """Pages grouped by the issue the archive gave them (``store.issue_id``), in order."""
+    groups: dict[int, list] = {}
     for sp in pages:
-        r = sp.row
-        key = (f"{r.get('title')}|{r.get('date')}|{r.get('edition') or 1}" if r.get("title") and r.get("date")
-               else r["source_path"])
-        groups.setdefault(key, []).append(sp)
+        groups.setdefault(sp.row["issue_id"], []).append(sp)
     for group in groups.values():
         group.sort(key=lambda sp: (int(sp.row["page_label"]) if str(sp.row.get("page_label") or "").isdigit()
                                    else 10 ** 6, sp.row["source_path"], sp.page.page_number))

@@ -517,13 +517,8 @@ async def page_export(request, datasette):
         if fmt != "mets":
             return export.FORMATS[fmt][1](sp, image)
         r = sp.row
-        if r.get("title") and r.get("date"):
-            ids = [x["id"] for x in sdb.query(
-                "select id from pages where status = 'ok' and title = ? and date = ? and coalesce(edition, '1') = ?",
-                [r["title"], r["date"], r.get("edition") or "1"])]
-        else:
-            ids = [x["id"] for x in sdb.query("select id from pages where status = 'ok' and source_path = ?",
-                                               [r["source_path"]])]
+        ids = [x["id"] for x in sdb.query("select id from pages where status = 'ok' and issue_id = ?",
+                                           [r["issue_id"]])]
         group = next(iter(export._issues([store.load_page(sdb, i) for i in ids]).values()))
         entries = [{"order": k, "image": f"/-/archive/page-image/{p.id}" if p.page.image_path else None,
                     "alto": f"/-/archive/page/{p.id}/alto", "articles": export._article_blocks(p)}
