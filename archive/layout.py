@@ -81,10 +81,11 @@ def line_size(ln: Line) -> float:
     return float(hs[len(hs) // 2]) if hs else float(ln.bbox[3] - ln.bbox[1])
 
 
-def _runs_of_size(block: Block) -> list[Block]:
+def _runs_of_size(block: Block, kinds=(TEXT,)) -> list[Block]:
     """A block cut where its type size changes: an engine's block often holds a
-    headline's lines with the body under it, which kinds by size need apart."""
-    if block.kind != TEXT or len(block.lines) < 2:  # a kind the file gives is kept whole
+    headline's lines with the body under it, which kinds by size need apart, and a
+    title block of ours a headline over its smaller subtitle."""
+    if block.kind not in kinds or len(block.lines) < 2:  # a kind the file gives is kept whole
         return [block]
     runs: list[list[Line]] = [[block.lines[0]]]
     for prev, ln in zip(block.lines, block.lines[1:]):
@@ -324,11 +325,22 @@ def _longest_run(mask: np.ndarray, gap: int = 3) -> tuple[int, int] | None:
     return max(_bridged_runs(mask, gap), key=lambda r: r[1] - r[0], default=None)
 
 
-def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = ()) -> list[Block]:
-    """Text lines by smearing glyphs sideways, then lines grouped into blocks."""
+def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos: list[Block] = ()) -> list[Block]:
+    """Text lines by smearing glyphs sideways, then lines grouped into blocks. Gutters
+    are looked for with the ``photos`` and the rules across solid: taken out, a photo
+    leaves a white area that breaks the gutter beside it into pieces too short to
+    count, and a rule a gap through which the gutter runs on into what is under it."""
     kw, kh = max(3, int(ch * 0.7)), max(1, int(ch * 0.15))
     smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (kw, kh)))
-    gutters = find_gutters(ink, ch)
+    solid = ink.copy()
+    for b in [*photos, *(r for r in rules if _horizontal(r.bbox))]:
+        x0, y0, x1, y1 = map(int, b.bbox)
+        solid[y0:y1 + 1, x0:x1 + 1] = 255
+    gutters = find_gutters(solid, ch)
+    # A gutter narrower than the smear (or a speck in it) would join the lines of two
+    # columns into one piece: the smear is cut along each gutter found.
+    for gx0, gy0, gx1, gy1 in gutters:
+        smear[max(0, int(gy0)):int(gy1) + 1, max(0, int(gx0)):int(gx1) + 1] = 0
     segs = []
     for x, y, w, h in component_boxes(smear):
         # Back to the ink's extent: the smear widened each piece by half a kernel a
@@ -344,6 +356,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = ()) -> lis
     segs = _split_touching_lines(segs, ink, ch)
     segs.sort(key=lambda s: (s[1], s[0]))
     leading = _leading(segs)
+    display = P.HEADLINE_TO_BODY * float(np.median([s[3] - s[1] for s in segs])) if segs else float("inf")
     blocks: list[list[tuple]] = []
     for s in segs:
         sh = s[3] - s[1]
@@ -354,7 +367,12 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = ()) -> lis
             overlap = min(s[2], last[2]) - max(s[0], last[0])
             narrow = min(s[2] - s[0], last[2] - last[0])
             gap = s[1] - last[3]
-            if overlap > 0.5 * narrow and -0.3 * lh < gap < max(0.9, leading) * min(lh, sh) and 0.7 < sh / lh < 1.45:
+            # Lines of a column differ in height by their ascenders, descenders and
+            # punctuation; a line in headline type beside a smaller one is a headline
+            # over its subtitle or under its kicker: kept apart, each is typed by its size.
+            titled = max(sh, lh) >= display and max(sh, lh) >= P.SUBHEAD_TO_BODY * min(sh, lh)
+            if overlap > 0.5 * narrow and -0.3 * lh < gap < max(0.9, leading) * min(lh, sh) and 0.7 < sh / lh < 1.45 \
+                    and not titled:
                 best = b
         if best is not None:
             best.append(s)
@@ -364,9 +382,37 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = ()) -> lis
     for b in blocks:
         heights = sorted(s[3] - s[1] for s in b)
         out.append(Block(TEXT, bbox=union_bbox(b), font_size=float(heights[len(heights) // 2])))
-    merged = merge_touching(out, [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]], gutters)
+    merged = merge_touching(out, [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]], gutters,
+                            [p.bbox for p in photos])
     return [piece for b in merged for part in split_at_gutters(b, ink, ch)
-            for piece in split_at_walls(part, gutters, ink, ch)]
+            for wall_part in split_at_walls(part, gutters, ink, ch)
+            for piece in _around_photos(wall_part, [p.bbox for p in photos], ink)]
+
+
+def _around_photos(block: Block, photos, ink: np.ndarray) -> list[Block]:
+    """A block that a photo stands in, cut into its parts over and under the photo
+    (a column cut out of lines that ran across a gutter holds both)."""
+    for px0, py0, px1, py1 in photos:
+        x0, y0, x1, y1 = block.bbox
+        if min(x1, px1) - max(x0, px0) <= 2 or min(y1, py1) - max(y0, py0) <= 2:
+            continue
+        out = []
+        for a, b in ((y0, py0), (py1, y1)):
+            part = _inked(ink, x0, a, x1, b, block.font_size) if b - a >= 2 else None
+            if part is not None:
+                out.extend(_around_photos(part, photos, ink))
+        return out
+    return [block]
+
+
+def _inked(ink: np.ndarray, x0, y0, x1, y1, font_size: float) -> Block | None:
+    """A text block of the box's ink, tightened to it; None where the box holds none."""
+    crop = ink[int(y0):int(y1) + 1, int(x0):int(x1) + 1] > 0
+    cols, rows = np.flatnonzero(crop.any(axis=0)), np.flatnonzero(crop.any(axis=1))
+    if not cols.size:
+        return None
+    return Block(TEXT, bbox=(float(int(x0) + cols[0]), float(int(y0) + rows[0]),
+                             float(int(x0) + cols[-1] + 1), float(int(y0) + rows[-1] + 1)), font_size=font_size)
 
 
 def split_at_walls(block: Block, walls, ink: np.ndarray, ch: float) -> list[Block]:
@@ -379,12 +425,8 @@ def split_at_walls(block: Block, walls, ink: np.ndarray, ch: float) -> list[Bloc
         if x0 + ch <= mid <= x1 - ch and min(y1, wy1) - max(y0, wy0) >= 0.6 * (y1 - y0):
             out = []
             for a, b in ((x0, mid), (mid, x1)):
-                crop = ink[int(y0):int(y1) + 1, int(a):int(b) + 1] > 0
-                cols, rows = np.flatnonzero(crop.any(axis=0)), np.flatnonzero(crop.any(axis=1))
-                if cols.size:
-                    part = Block(TEXT, bbox=(float(int(a) + cols[0]), float(int(y0) + rows[0]),
-                                             float(int(a) + cols[-1] + 1), float(int(y0) + rows[-1] + 1)),
-                                 font_size=block.font_size)
+                part = _inked(ink, a, y0, b, y1, block.font_size)
+                if part is not None:
                     out.extend(split_at_walls(part, walls, ink, ch))  # each part is narrower: this ends
             return out
     return [block]
@@ -549,13 +591,15 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
-def merge_touching(blocks: list[Block], walls=(), gutters=()) -> list[Block]:
+def merge_touching(blocks: list[Block], walls=(), gutters=(), photos=()) -> list[Block]:
     """Merge blocks that overlap, or sit on one line a word space apart, in one type size.
 
     A justified line can smear into several pieces (wide spaces around punctuation, a
     headline's colon); OCR'd separately they would duplicate or scramble the text.
     ``walls`` are vertical rules: nothing is merged across one. ``gutters`` part two
-    blocks only when they stand between them.
+    blocks only when they stand between them. No merged block takes in part of one of
+    the ``photos`` (the columns over a photo set across them and those under it would
+    otherwise make one block, and the gutter between them is broken by the photo).
     """
     blocks = list(blocks)
     while True:
@@ -580,7 +624,7 @@ def merge_touching(blocks: list[Block], walls=(), gutters=()) -> list[Block]:
                 if b.bbox[1] > reach:
                     break
                 if _same_size(a, b) and _touch(a, b) and not _walled(a.bbox, b.bbox, walls) \
-                        and not _parted(a.bbox, b.bbox, gutters):
+                        and not _parted(a.bbox, b.bbox, gutters) and not _over_photo(a.bbox, b.bbox, photos):
                     ri, rj = find(i), find(j)
                     if ri != rj:
                         parent[rj] = ri
@@ -611,6 +655,11 @@ def _walled(a, b, walls) -> bool:
     under it, and the merged box every column after."""
     x0, y0, x1, y1 = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
     return any(x0 + 2 < (wx0 + wx1) / 2 < x1 - 2 and wy0 < y1 and wy1 > y0 for wx0, wy0, wx1, wy1 in walls)
+
+
+def _over_photo(a, b, photos) -> bool:
+    x0, y0, x1, y1 = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+    return any(min(x1, p[2]) - max(x0, p[0]) > 2 and min(y1, p[3]) - max(y0, p[1]) > 2 for p in photos)
 
 
 def _touch(a: Block, b: Block) -> bool:
@@ -645,16 +694,20 @@ def find_regions(gray: np.ndarray, ink: np.ndarray) -> tuple[list[Block], float]
     # A photo's straight dark edges and bands pass for rules; inside a photo they are
     # none, and as walls they would split the text beside it.
     rules = [r for r in rules if not any(_inside(r.bbox, p.bbox, ch / 2) for p in photos)]
-    text = [b for b in find_text_blocks(work, ch, rules) if not _scan_edge(b, ink.shape, ch)]
+    text = [b for b in find_text_blocks(work, ch, rules, photos) if not _scan_edge(b, ink.shape, ch)]
     return rules + photos + text, ch
 
 
 def _scan_edge(b: Block, shape, ch: float) -> bool:
     """A sliver along the image's left or right edge (a dark border or the shadow of
     the binding, which flattening leaves specked) is the scanner's, not text: within
-    half a glyph of the edge and narrower than two glyphs."""
-    x0, _, x1, _ = b.bbox
-    return (x0 < ch / 2 or x1 > shape[1] - ch / 2) and x1 - x0 < 2 * ch
+    half a glyph of the edge and narrower than two glyphs; and so is a blot in a corner
+    (a headline by its size, it would head the story under it)."""
+    x0, y0, x1, y1 = b.bbox
+    left, right = x0 < ch / 2, x1 > shape[1] - ch / 2
+    top, bottom = y0 < ch / 2, y1 > shape[0] - ch / 2
+    corner = (left or right) and (top or bottom) and x1 - x0 < 3 * ch and y1 - y0 < 3 * ch
+    return (left or right) and x1 - x0 < 2 * ch or corner
 
 
 def _inside(a, b, slack: float) -> bool:
@@ -679,7 +732,12 @@ def classify_blocks(blocks: list[Block], page_h: float) -> float:
     photos = [b for b in blocks if b.kind == PHOTO]
     for b in text:
         x0, y0, x1, y1 = b.bbox
-        if b.font_size >= P.HEADLINE_TO_BODY * body:
+        # Display type runs to a few lines of a few characters (a headline in a narrow
+        # column, six): a column measured large (its lines touching, or a fat face) is
+        # still a column, and a blot the size of one glyph is no title.
+        if y1 - y0 > 8 * b.font_size or x1 - x0 < 1.5 * b.font_size:
+            pass
+        elif b.font_size >= P.HEADLINE_TO_BODY * body:
             b.kind = HEADLINE
         elif b.font_size >= P.SUBHEAD_TO_BODY * body:
             b.kind = SUBHEAD
@@ -687,11 +745,55 @@ def classify_blocks(blocks: list[Block], page_h: float) -> float:
             b.kind = CAPTION
         elif (y1 < 0.04 * page_h or y0 > 0.96 * page_h) and (y1 - y0) < 2.5 * body:
             b.kind = FURNITURE
+    _join_caption_pieces(blocks, photos, body)
+    # A crosshead stands in its column; type between body and headline size set wider
+    # than a column is a title over several (a headline set a little small).
+    columns = sorted(b.bbox[2] - b.bbox[0] for b in text if b.kind == TEXT and b.bbox[3] - b.bbox[1] > 4 * body)
+    if columns:
+        column = columns[len(columns) // 2]
+        for b in text:
+            if b.kind == SUBHEAD and b.bbox[2] - b.bbox[0] > 1.2 * column:
+                b.kind = HEADLINE
+    # A kicker or subtitle (smaller than the headline, larger than the body) set right
+    # over or under a headline is part of its title group; so is a single line of any
+    # size set close over it, no wider than it (a kicker in body type).
+    heads = [b for b in text if b.kind == HEADLINE]
+    for b in text:
+        bw = b.bbox[2] - b.bbox[0]
+        for h in heads:
+            across = min(b.bbox[2], h.bbox[2]) - max(b.bbox[0], h.bbox[0])
+            gap = max(h.bbox[1] - b.bbox[3], b.bbox[1] - h.bbox[3])
+            kicker = (b.kind == TEXT and b.bbox[3] <= h.bbox[1] and gap < 0.5 * h.font_size
+                      and b.bbox[3] - b.bbox[1] < 1.6 * b.font_size and across > 0.5 * bw
+                      and bw < h.bbox[2] - h.bbox[0])
+            if across > 0 and (b.kind == SUBHEAD and gap < h.font_size or kicker):
+                b.kind = HEADLINE
+                break
     for table in find_tables(blocks, body):
         for b in blocks:
             if b.kind.is_text and _inside(_centre(b.bbox), table, 0):
                 b.kind = TABLE
     return body
+
+
+def _join_caption_pieces(blocks: list[Block], photos: list[Block], body: float) -> None:
+    """A caption under a photo across columns, cut at the gutters under it, made one
+    again: the pieces of one line (its credit among them) read as one caption."""
+    for p in photos:
+        pieces = sorted((b for b in blocks if b.kind == CAPTION and _caption_of(b, p, body)), key=lambda b: b.bbox[0])
+        rows: list[list[Block]] = []
+        for b in pieces:
+            row = next((r for r in rows if min(r[-1].bbox[3], b.bbox[3]) - max(r[-1].bbox[1], b.bbox[1])
+                        > 0.5 * min(r[-1].bbox[3] - r[-1].bbox[1], b.bbox[3] - b.bbox[1])), None)
+            if row is None:
+                rows.append([b])
+            else:
+                row.append(b)
+        for row in rows:
+            if len(row) < 2:
+                continue
+            joined = Block(CAPTION, bbox=union_bbox(b.bbox for b in row), font_size=max(b.font_size for b in row))
+            blocks[:] = [joined if b is row[0] else b for b in blocks if b is row[0] or all(b is not r for r in row)]
 
 
 def find_tables(blocks: list[Block], body: float) -> list[tuple[float, float, float, float]]:
@@ -797,7 +899,7 @@ def reading_order(blocks: list[Block]) -> list[Block]:
     size = sizes[len(sizes) // 2] if sizes else 0.0
     specks = [b for b in flow if _speck(b, size)]
     flow = [b for b in flow if not _speck(b, size)]
-    rules = [b.bbox for b in blocks if b.kind == RULE and b.bbox[2] - b.bbox[0] > b.bbox[3] - b.bbox[1]]
+    rules = [b.bbox for b in blocks if b.kind == RULE]
     ordered = _xy_cut(flow, rules, 0.25 * size)
     for extra in sorted((b for b in blocks if b.kind == CAPTION), key=lambda b: b.bbox[1]) + \
             sorted(specks, key=lambda b: b.bbox[1]):
@@ -821,28 +923,96 @@ def _xy_cut(blocks: list[Block], rules=(), slack: float = 1.0) -> list[Block]:
     bands = _split(blocks, 1, slack)
     if len(bands) > 1 and all(b.kind == HEADLINE for b in bands[0]) and len(_split(bands[0], 0, slack)) == 1:
         return [b for g in (bands[0], [b for band in bands[1:] for b in band]) for b in _xy_cut(g, rules, slack)]
-    for axis in (0, 1):  # vertical cuts (columns) first, then horizontal
-        groups = _split(blocks, axis, slack)
-        if axis == 1:
-            groups = _keep_columns_whole(groups, rules)
-        if len(groups) > 1:
-            return [b for g in groups for b in _xy_cut(g, rules, slack)]
+    # Vertical cuts (columns) first, then horizontal; where rules cross each other (a
+    # grid of boxes: each blocks the cut along the other), the rules across win and the
+    # boxes are read row by row; failing that, the cuts are made as if there were none.
+    across = [r for r in rules if _horizontal(r)]
+    for obstacles in (rules, across, ()):
+        blocked = False
+        for axis in (0, 1):
+            split = _split(blocks, axis, slack)
+            groups = _ruled_across(split, axis, obstacles, 4 * slack)
+            if axis == 0:
+                blocked = len(split) > 1 and len(groups) == 1
+            else:
+                groups = _keep_columns_whole(groups, across)
+                if blocked:  # a rule across stopped the column cut: the page is cut there first
+                    groups = _only_at_rules(groups, across)
+            if len(groups) > 1:
+                return [b for g in groups for b in _xy_cut(g, rules, slack)]
     return sorted(blocks, key=lambda b: (b.bbox[1], b.bbox[0]))
+
+
+def _only_at_rules(bands: list[list[Block]], across) -> list[list[Block]]:
+    """Bands joined again except where a rule across most of them lies between: stories
+    side by side over the rule are cut into columns before their title lines and their
+    columns are cut apart (a kicker over each headline would be read first, in a row)."""
+    x0, _, x1, _ = union_bbox(b.bbox for band in bands for b in band)
+    out = [bands[0]]
+    for band in bands[1:]:
+        gap0, gap1 = max(b.bbox[3] for b in out[-1]), min(b.bbox[1] for b in band)
+        if any(gap0 - 2 <= (r[1] + r[3]) / 2 <= gap1 + 2 and r[2] - r[0] > 0.5 * (x1 - x0) for r in across):
+            out.append(band)
+        else:
+            out[-1] = out[-1] + band
+    return out if len(out) > 1 else bands
+
+
+def _horizontal(r) -> bool:
+    return r[2] - r[0] > r[3] - r[1]
+
+
+def _ruled_across(groups: list[list[Block]], axis: int, rules, reach: float = 0.0) -> list[list[Block]]:
+    """Groups joined again where a rule runs across the gap between them: a rule across
+    the columns under a lead story (or between two stories stacked in them) says the
+    columns are not read top to bottom through it, and a column rule says the two parts
+    of a column beside it are one column. A rule that stops inside the gap crosses
+    nothing, and so does one that runs ``reach`` (a glyph) or less past it: a column's
+    rule that meets the rule between the columns."""
+    if len(groups) < 2:
+        return groups
+    lo, hi = (0, 2) if axis == 0 else (1, 3)
+    olo, ohi = (1, 3) if axis == 0 else (0, 2)
+    across = [r for r in rules if _horizontal(r) == (axis == 0)]
+    out = [groups[0]]
+    for g in groups[1:]:
+        prev = out[-1]
+        gap0, gap1 = max(b.bbox[hi] for b in prev), min(b.bbox[lo] for b in g)
+        both = prev + g
+        if any(r[lo] < gap0 - reach and r[hi] > gap1 + reach and _between(both, r, olo, ohi) for r in across):
+            out[-1] = both
+        else:
+            out.append(g)
+    return out
+
+
+def _between(blocks: list[Block], r, lo: int, hi: int) -> bool:
+    """Does the rule stand between blocks: some wholly on each side of it (a page's
+    frame has text on one side only), and none that it runs through (an underline)?"""
+    at = (r[lo] + r[hi]) / 2
+    alo, ahi = (0, 2) if lo == 1 else (1, 3)  # the rule's own direction
+    if any(b.bbox[lo] < at - 2 and b.bbox[hi] > at + 2 and min(b.bbox[ahi], r[ahi]) > max(b.bbox[alo], r[alo])
+           for b in blocks):
+        return False
+    return any(b.bbox[hi] <= at for b in blocks) and any(b.bbox[lo] >= at for b in blocks)
 
 
 def _keep_columns_whole(groups: list[list[Block]], rules=()) -> list[list[Block]]:
     """Undo a horizontal cut that would read a column's lower part after its
     neighbour: below several columns, a gap across all of them (the neighbour ran out
-    of text) is no boundary unless what follows spans them, as a headline or a rule does."""
+    of text, or kickers side by side end over their headlines) is no boundary unless
+    what follows spans a gutter between them, as a headline does, or a rule parts them."""
     out = [groups[0]]
     for g in groups[1:]:
         above = out[-1]
         x0 = min(b.bbox[0] for b in above)
         x1 = max(b.bbox[2] for b in above)
-        widest = max(b.bbox[2] - b.bbox[0] for b in g)
         gap = (max(b.bbox[3] for b in above), min(b.bbox[1] for b in g))
         ruled = any(gap[0] - 2 <= r[1] and r[3] <= gap[1] + 2 and r[0] < x1 and r[2] > x0 for r in rules)
-        if not ruled and len(_split(above, 0)) > 1 and widest < 0.6 * (x1 - x0):
+        cols = _split(above, 0)
+        gutters = [(max(b.bbox[2] for b in a), min(b.bbox[0] for b in c)) for a, c in zip(cols, cols[1:])]
+        spans = any(b.bbox[0] < g0 and b.bbox[2] > g1 for b in g for g0, g1 in gutters)
+        if not ruled and gutters and not spans:
             out[-1] = above + g
         else:
             out.append(g)
@@ -901,11 +1071,18 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
         base += len(titles) + ruled_above
     ids: dict[int, int] = {}  # title group -> region, numbered in reading order
     current = None
+    sizes = sorted(b.font_size for b in flow if b.font_size)
+    size = sizes[len(sizes) // 2] if sizes else 0.0
     for b in ordered:
         if not b.kind.in_article or not b.bbox:
             b.region = None
             continue
         g = head_of.get(id(b))
+        if current is not None and _speck(b, size):
+            # a speck's place in the order is a guess: it takes its own title's region
+            # but does not carry the text after it into that region
+            b.region = ids.setdefault(g, len(ids)) if g is not None else current
+            continue
         if g is not None:
             current = ids.setdefault(g, len(ids))
         elif current is None:  # text before any title: a region of its own
@@ -923,13 +1100,14 @@ def _cells(flow: list[Block], rules, ruled_above: bool = False) -> list[tuple[li
     if len(flow) <= 1:
         return [(flow, ruled_above)] if flow else []
     x0, y0, x1, y1 = union_bbox(b.bbox for b in flow)
+    headed = _headed_whole(flow)
     best = None
     for r in rules:
         horizontal = r[2] - r[0] >= r[3] - r[1]
         lo, hi, a, b_ = (x0, x1, r[0], r[2]) if horizontal else (y0, y1, r[1], r[3])
         cover = (min(hi, b_) - max(lo, a)) / max(1.0, hi - lo)
         at = (r[1] + r[3]) / 2 if horizontal else (r[0] + r[2]) / 2
-        if cover < 0.8 or best is not None and cover <= best[0]:
+        if cover < 0.8 or best is not None and cover <= best[0] or headed and not horizontal:
             continue
         axis = 1 if horizontal else 0
         if any(b.bbox[axis] < at - 2 < at + 2 < b.bbox[axis + 2]
@@ -938,12 +1116,81 @@ def _cells(flow: list[Block], rules, ruled_above: bool = False) -> list[tuple[li
         before = [b for b in flow if (b.bbox[axis] + b.bbox[axis + 2]) / 2 < at]
         if 0 < len(before) < len(flow):
             best = (cover, before, [b for b in flow if (b.bbox[axis] + b.bbox[axis + 2]) / 2 >= at], horizontal)
+    if best is None and not headed:
+        gutter = _gutter(flow, rules)
+        if gutter is not None:
+            best = (0.0, [b for b in flow if _centre(b.bbox)[0] < gutter],
+                    [b for b in flow if _centre(b.bbox)[0] >= gutter], False)
     if best is None:
         return [(flow, ruled_above)]
     _, first, second, horizontal = best
     if horizontal:
         return _cells(first, rules, ruled_above) + _cells(second, rules, True)
-    return _cells(first, rules) + _cells(second, rules)
+    return _cells(first, rules) + _cells(second, rules, _ruled_across_columns(first, rules))
+
+
+def _ruled_across_columns(cell: list[Block], rules) -> bool:
+    """Does a horizontal rule inside the cell run across two of its columns or more?
+    Stories set over several columns and parted by such rules end within them: a
+    column beside them (a sidebar) opens a story of its own, where a column beside
+    single columns may carry on the story at the foot of the last one."""
+    cols = sorted(b.bbox[2] - b.bbox[0] for b in cell if b.kind != HEADLINE and b.font_size
+                  and b.bbox[3] - b.bbox[1] > 3 * b.font_size)
+    if not cols:
+        return False
+    column = cols[len(cols) // 2]
+    x0, y0, x1, y1 = union_bbox(b.bbox for b in cell)
+    return any(_horizontal(r) and r[2] - r[0] > 1.5 * column and r[0] >= x0 - column / 4
+               and r[2] <= x1 + column / 4 and y0 < r[1] < y1 for r in rules)
+
+
+def _headed_whole(flow: list[Block]) -> bool:
+    """A cell under a single title group set above all of its text: its columns, with
+    or without rules between them, are the columns of that title's article (a headline
+    centred over three of five columns heads the two outside too)."""
+    titles = _title_groups([b for b in flow if b.kind == HEADLINE])
+    rest = [b for b in flow if b.kind != HEADLINE]
+    if len(titles) != 1 or not rest:
+        return False
+    return max(h.bbox[3] for h in titles[0]) <= min(b.bbox[1] for b in rest) + 2
+
+
+def _gutter(flow: list[Block], rules) -> float | None:
+    """The x of a gap that runs down the whole cell with no block and no horizontal rule
+    across it (two stories side by side with a bare gutter between), else None: the
+    first from the left."""
+    solid = [b for b in flow if not _speck(b, b.font_size or 0.0)]  # a speck in a gutter parts nothing
+    if len(solid) < 2:
+        return None
+    spans = sorted((b.bbox[0], b.bbox[2]) for b in solid)
+    end = spans[0][1]
+    for a, b in spans[1:]:
+        if a > end and not any(_horizontal(r) and r[0] < end and r[2] > a and _between(solid, r, 1, 3) for r in rules) \
+                and not _orphaned(flow, (end + a) / 2):
+            return (end + a) / 2
+        end = max(end, b)
+    return None
+
+
+def _orphaned(flow: list[Block], x: float) -> bool:
+    """Would a cut down ``x`` leave the first column right of it without its title?
+    Where the right side has titles, its first column stands under one of them, or
+    starts on the line its other columns start on (a headline centred over the
+    columns); a column that does neither belongs to the story on the left (whose
+    headline, set flush left, is narrower than its columns)."""
+    right = [b for b in flow if _centre(b.bbox)[0] >= x]
+    titles = [union_bbox(h.bbox for h in g) for g in _title_groups([b for b in right if b.kind == HEADLINE])]
+    text = [b for b in right if b.kind != HEADLINE and not _speck(b, b.font_size or 0.0)]
+    if not titles or not text:
+        return False
+    first = min(b.bbox[0] for b in text)
+
+    def headed(b: Block) -> bool:
+        return any(t[3] <= b.bbox[1] + 2 and min(t[2], b.bbox[2]) > max(t[0], b.bbox[0]) for t in titles)
+
+    tops = [b.bbox[1] for b in text if headed(b)]
+    return any(not headed(b) and not any(abs(t - b.bbox[1]) <= 0.5 * (b.font_size or 0.0) for t in tops)
+               for b in text if b.bbox[0] <= first + 0.5 * (b.bbox[2] - b.bbox[0]))
 
 
 def _title_groups(headlines: list[Block]) -> list[list[Block]]:
@@ -969,11 +1216,27 @@ def _heading_across(b: Block, boxes: list, cell: list[Block]) -> int | None:
     over = [o.bbox[3] for o in cell if o is not b and o.kind != HEADLINE and o.bbox[3] <= y0 + 2
             and min(o.bbox[2], x1) - max(o.bbox[0], x0) > 0.5 * min(o.bbox[2] - o.bbox[0], x1 - x0)]
     floor = max(over, default=float("-inf"))
-    best, best_y = None, None
-    for k, (gx0, gy0, gx1, gy1) in enumerate(boxes):
-        if floor <= gy0 and gy1 <= y0 + 2 and (best_y is None or gy1 > best_y):
-            best, best_y = k, gy1
-    return best
+    above = [(k, g) for k, g in enumerate(boxes) if floor <= g[1] and g[3] <= y0 + 2]
+    if not above:
+        return None
+    # Of the titles set on the lowest level (within a title's height of each other),
+    # the one its column's top lines up with; else the one that starts nearest on the
+    # column's left (a headline set flush left heads the columns to its right up to
+    # the next); else the nearest one.
+    low = max(g[3] for _, g in above)
+    level = [(k, g) for k, g in above if g[3] >= low - (g[3] - g[1])]
+    # The columns of one story start on one line under its title group: a column whose
+    # top lines up with the columns a title heads belongs to that title.
+    size = b.font_size or 0.0
+    lined = [k for k, _ in level
+             if any(o is not b and o.kind != HEADLINE and abs(o.bbox[1] - y0) <= 0.5 * size
+                    and _heading(o, boxes) == k for o in cell)]
+    if len(lined) == 1:
+        return lined[0]
+    left = [(k, g) for k, g in level if g[0] <= x0 + 2]
+    if left:
+        return max(left, key=lambda kg: kg[1][0])[0]
+    return min(level, key=lambda kg: max(kg[1][0] - x1, x0 - kg[1][2], 0.0))[0]
 
 
 def _heading(b: Block, boxes: list) -> int | None:
@@ -1014,6 +1277,11 @@ def paragraphs(block: Block, body: float, heavy: float | None = None) -> list[Bl
     """Split an OCR'd column block into paragraphs by indent, short last lines and bold
     lines (a crosshead set close under a paragraph lands in its block)."""
     lines = [ln for ln in block.lines if ln.text.strip() and ln.bbox]
+    if block.kind == HEADLINE and 2 <= len(lines) <= 4 and all(
+            b.bbox[1] >= a.bbox[3] for a, b in zip(lines, lines[1:])):
+        # a title block of a few clean lines: a headline over its subtitle comes apart
+        # (lines that overlap are body type misread as one large line: left whole)
+        return _runs_of_size(block, (HEADLINE,))
     if block.kind != TEXT or not lines:
         return [block]
     left = min(ln.bbox[0] for ln in lines)

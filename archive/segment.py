@@ -126,8 +126,10 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
         elif u.kind == NOTE:
             cur.notes.append(u)
             # a note ends its article, except the line saying where a story comes from
-            # (（上接第1版）), set under the headline of the part that goes on here
-            cur.closed = not _jump_from(u)
+            # (（上接第1版）), set under the headline of the part that goes on here; where
+            # the layout found regions, the region's end ends the article (a letter and
+            # its answer under one headline each end with a note)
+            cur.closed = not _jump_from(u) and u.region is None
         elif u.kind == FOOTNOTE:  # a note at the column's foot: the article goes on
             cur.notes.append(u)
         else:

@@ -1,0 +1,179 @@
+"""Reading order and article regions from the geometry of rules, gutters and titles
+(issue 16): the arrangements that split stories on pages of a renderer this project
+did not write. Plain blocks, no image: each test builds the page's boxes as the
+layout stage measures them."""
+
+from archive import layout
+from archive.model import BODY, CAPTION, HEADLINE, NOTE, PHOTO, RULE, SUBHEAD, TEXT, Block
+from archive.segment import segment
+
+SIZE = 40.0  # body glyph height in pixels (a 300-dpi page)
+COL, GUT = 420.0, 30.0  # column width and gutter
+
+
+def col(i: int) -> tuple[float, float]:
+    x0 = 100 + i * (COL + GUT)
+    return x0, x0 + COL
+
+
+def text(i: int, y0: float, y1: float, size: float = SIZE) -> Block:
+    x0, x1 = col(i)
+    return Block(TEXT, bbox=(x0, y0, x1, y1), font_size=size)
+
+
+def title(i0: int, i1: int, y0: float, size: float = 90.0) -> Block:
+    return Block(HEADLINE, bbox=(col(i0)[0] + 20, y0, col(i1)[1] - 20, y0 + size), font_size=size)
+
+
+def rule(x0, y0, x1, y1) -> Block:
+    return Block(RULE, bbox=(x0, y0, x1, y1))
+
+
+def regions_of(blocks):
+    ordered = layout.reading_order(blocks)
+    layout.article_regions(ordered, blocks)
+    return ordered
+
+
+def test_a_rule_across_the_page_parts_two_stories_whose_headlines_are_narrower():
+    """Each story's headline is centred over three of its five columns; the outer
+    columns lie clear of it, so a cut down the page's first gutter met nothing. The
+    rule across the page says the columns are not read through it."""
+    top_title, low_title = title(1, 3, 100), title(1, 3, 1400)
+    top = [text(i, 250, 1250) for i in range(5)]
+    low = [text(i, 1550, 2500) for i in range(5)]
+    across = rule(100, 1330, col(4)[1], 1336)
+    columns = [rule(col(i)[1] + GUT / 2 - 2, y0, col(i)[1] + GUT / 2 + 2, y1)
+               for i in range(4) for y0, y1 in ((250, 1250), (1550, 2500))]
+    blocks = [top_title, low_title, *top, *low, across, *columns]
+    ordered = regions_of(blocks)
+    assert ordered == [top_title, *top, low_title, *low]
+    assert {b.region for b in [top_title, *top]} == {0}
+    # the lower story's first column, beside its headline, under its rule, is the lower story's
+    assert {b.region for b in [low_title, *low]} == {1}
+
+
+def test_a_sidebar_beside_ruled_stories_opens_a_region_of_its_own():
+    """Stories over four columns, parted by rules that stop at the fifth, and a
+    narrow column beside them from the top of the page to its foot: a story of its
+    own (its headline set in body type, so no title marks it)."""
+    t1, t2 = title(0, 2, 100), title(0, 2, 1400)
+    s1 = [text(i, 250, 1250) for i in range(4)]
+    s2 = [text(i, 1550, 2500) for i in range(4)]
+    side_head, side = text(4, 100, 140), text(4, 200, 2500)
+    blocks = [t1, t2, *s1, *s2, side_head, side, rule(100, 1330, col(3)[1], 1336)]
+    ordered = regions_of(blocks)
+    assert ordered.index(side_head) > ordered.index(s2[-1])
+    assert side.region == side_head.region
+    assert side.region not in {b.region for b in [t1, t2, *s1, *s2]}
+
+
+def test_columns_side_by_side_with_no_rule_carry_one_story_on():
+    """Old papers: a column with no title at its head carries on the story at the foot
+    of the column before (no rules of several columns anywhere)."""
+    t = title(0, 0, 100, 60.0)
+    c0, c1, c2 = text(0, 200, 2500), text(1, 100, 2500), text(2, 100, 2500)
+    ordered = regions_of([t, c0, c1, c2])
+    assert ordered == [t, c0, c1, c2]
+    assert {b.region for b in ordered} == {0}
+
+
+def test_a_grid_of_boxed_notices_is_read_row_by_row():
+    """Rules across and rules down cross each other (a page of boxed advertisements):
+    each rule blocks the cut along the other; the rows are read in turn."""
+    boxes = [[text(i, 100 + r * 500, 500 + r * 500) for i in range(2)] for r in range(3)]
+    rules = [rule(100, 560 + r * 500, col(1)[1], 566 + r * 500) for r in range(2)]
+    rules.append(rule(col(0)[1] + GUT / 2 - 2, 90, col(0)[1] + GUT / 2 + 2, 1610))
+    ordered = layout.reading_order([b for row in boxes for b in row] + rules)
+    assert ordered == [b for row in boxes for b in row]
+
+
+def test_a_page_frame_does_not_hold_two_columns_together():
+    """Rules round the page touch text on one side only: they part nothing and stop no
+    cut (the columns were read line by line across the page)."""
+    head = Block(TEXT, bbox=(300, 40, 700, 80), font_size=SIZE)
+    c0, c1 = text(0, 200, 2000), text(1, 200, 2000)
+    frame = [rule(60, 120, col(1)[1] + 40, 126), rule(60, 2050, col(1)[1] + 40, 2056),
+             rule(60, 30, 66, 2056), rule(col(1)[1] + 40, 30, col(1)[1] + 46, 2056)]
+    ordered = layout.reading_order([head, c0, c1, *frame])
+    assert ordered == [head, c0, c1]
+
+
+def test_a_caption_cut_at_the_gutters_under_its_photo_is_one_caption():
+    photo = Block(PHOTO, bbox=(col(1)[0], 500, col(2)[1], 1000))
+    pieces = [Block(TEXT, bbox=(col(1)[0] + 80, 1010, col(1)[1], 1040), font_size=30.0),
+              Block(TEXT, bbox=(col(2)[0], 1010, col(2)[1] - 120, 1040), font_size=30.0)]
+    body = [text(0, 100, 2000), text(3, 100, 2000)]
+    blocks = [photo, *pieces, *body]
+    layout.classify_blocks(blocks, 3500)
+    captions = [b for b in blocks if b.kind == CAPTION]
+    assert len(captions) == 1
+    assert captions[0].bbox == (col(1)[0] + 80, 1010, col(2)[1] - 120, 1040)
+
+
+def test_a_title_between_body_and_headline_size_wider_than_a_column_is_a_headline():
+    """Set a little small (1.4 times the body), a two-line title over three columns
+    is still a title; a crosshead of that size stays in its column."""
+    cols = [text(i, 300, 2000) for i in range(3)]
+    wide = Block(TEXT, bbox=(col(0)[0], 100, col(1)[1], 160), font_size=1.4 * SIZE)
+    crosshead = Block(TEXT, bbox=(col(2)[0] + 100, 2100, col(2)[1] - 100, 2156), font_size=1.4 * SIZE)
+    layout.classify_blocks([*cols, wide, crosshead, text(2, 2200, 3000)], 3500)
+    assert wide.kind == HEADLINE and crosshead.kind == SUBHEAD
+
+
+def test_a_column_measured_large_is_no_headline():
+    """Touching lines make a column's type measure large; display type is a few lines."""
+    cols = [text(i, 300, 2000) for i in range(3)]
+    fat = text(3, 300, 2000, size=1.6 * SIZE)  # 26 lines
+    layout.classify_blocks([*cols, fat], 3500)
+    assert fat.kind == TEXT
+
+
+def test_a_note_inside_its_region_does_not_end_the_story():
+    """A letter and its answer under one headline each end with a note; the region,
+    not the note, ends the story."""
+    def unit(kind, t, region):
+        return Block(kind, text=t, region=region)
+    units = [unit(HEADLINE, "盲目挖砂影响江堤安全", 0), unit(BODY, "长江流经江西九江市境内。", 0),
+             unit(NOTE, "（江西九江日报社潘浔）", 0), unit(BODY, "编辑同志：我是一名出租汽车司机。", 0),
+             unit(NOTE, "（江苏读者郝友好）", 0),
+             unit(HEADLINE, "互助互济闯难关", 1), unit(BODY, "实施“送温暖工程”需要资金。", 1)]
+    articles = segment(units, [])
+    assert [a.headline for a in articles] == ["盲目挖砂影响江堤安全", "互助互济闯难关"]
+    assert "编辑同志" in articles[0].body and articles[0].notes == ["（江西九江日报社潘浔）", "（江苏读者郝友好）"]
+    # with no regions (a bare text stream) a note still ends its article
+    for u in units:
+        u.region = None
+    assert len(segment(units, [])) == 3
+
+
+def test_a_column_right_of_a_flush_left_headline_stays_with_its_story():
+    """Two stories side by side, each headline set flush left and narrower than its
+    columns: the bare gutter after the first story's last column parts them, not the
+    gutter before that column (which would leave it with no title of its own side).
+    Each story's columns start on a line of their own."""
+    a_title, b_title = title(0, 2, 100, 60.0), title(4, 5, 100, 60.0)
+    a_cols = [text(i, 250, 2000) for i in range(4)]
+    b_cols = [text(i, 200, 2000) for i in (4, 5)]
+    regions_of([a_title, b_title, *a_cols, *b_cols])
+    assert {b.region for b in [a_title, *a_cols]} == {0}
+    assert {b.region for b in [b_title, *b_cols]} == {1}
+
+
+def test_a_column_left_of_a_centred_headline_goes_with_the_columns_it_lines_up_with():
+    """The second story's headline is centred over its four columns, narrower than
+    them: its first column, under no title, starts on the line its other columns
+    start on, and is the second story's."""
+    a_title, b_title = title(0, 2, 100, 90.0), title(4, 5, 100, 90.0)
+    a_cols = [text(i, 300, 2000) for i in range(3)]
+    b_cols = [text(i, 250, 2000) for i in range(3, 7)]
+    regions_of([a_title, b_title, *a_cols, *b_cols])
+    assert {b.region for b in [a_title, *a_cols]} == {0}
+    assert {b.region for b in [b_title, *b_cols]} == {1}
+
+
+def test_a_blot_the_size_of_one_glyph_is_no_headline():
+    cols = [text(i, 300, 2000) for i in range(3)]
+    blot = Block(TEXT, bbox=(col(1)[0] + 100, 2100, col(1)[0] + 160, 2160), font_size=60.0)
+    layout.classify_blocks([*cols, blot], 3500)
+    assert blot.kind == TEXT
