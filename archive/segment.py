@@ -82,7 +82,9 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
                 or (after is not None and after.kind == BYLINE)
                 or (after is not None and _jump_from(after))
                 or (u.region is not None and u.region != cur.region)
-                or _is_headline_type(group, cur)
+                # inside the region of a story that has its title, a line in title type
+                # is a crosshead: the layout found no second title there
+                or (_is_headline_type(group, cur) and not (u.region is not None and cur.head))
             )
             if not opens:
                 for g in group:

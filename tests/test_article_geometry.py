@@ -177,3 +177,17 @@ def test_a_blot_the_size_of_one_glyph_is_no_headline():
     blot = Block(TEXT, bbox=(col(1)[0] + 100, 2100, col(1)[0] + 160, 2160), font_size=60.0)
     layout.classify_blocks([*cols, blot], 3500)
     assert blot.kind == TEXT
+
+
+def test_a_line_in_title_type_inside_a_titled_region_is_a_crosshead():
+    """A bold line of body size inside the region of a story that has its title (the
+    layout found no second title there) is a crosshead, however it measures."""
+    def units(region):
+        return [Block(kind, text=t, region=region, font_size=size) for kind, t, size in (
+            (HEADLINE, "帐篷里建起少儿之家", 28.0), (BODY, "本报张北1月21日电地震发生后。", 27.0),
+            (HEADLINE, "台路沟乡不少房屋倒塌", 27.0), (BODY, "大批儿童失去了学习和玩耍的场所。", 27.0))]
+    articles = segment(units(0), [])
+    assert len(articles) == 1 and articles[0].headline == "帐篷里建起少儿之家"
+    assert any(p.kind.value == "subhead" and p.text == "台路沟乡不少房屋倒塌" for p in articles[0].blocks)
+    # in a bare stream (no regions) the same line opens a story, as before
+    assert len(segment(units(None), [])) == 2
