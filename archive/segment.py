@@ -95,6 +95,9 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
                 continue
             if cur is not None and not cur.head and not cur.started:
                 d = cur  # a byline-less draft opened by a caption or a region change
+            elif cur is not None and not cur.head and not cur.closed and u.region is not None \
+                    and u.region == cur.region:
+                d = cur  # its region's first column, read before a title centred over the rest
             else:
                 d = new_draft()
             alone = after is None or after.kind == AD_MARKER

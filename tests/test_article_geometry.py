@@ -191,3 +191,14 @@ def test_a_line_in_title_type_inside_a_titled_region_is_a_crosshead():
     assert any(p.kind.value == "subhead" and p.text == "台路沟乡不少房屋倒塌" for p in articles[0].blocks)
     # in a bare stream (no regions) the same line opens a story, as before
     assert len(segment(units(None), [])) == 2
+
+
+def test_a_column_read_before_the_title_centred_over_its_story_is_that_story():
+    """A title centred over three of four columns is read after the first column (its
+    left edge is further right); the region says the column is that story's."""
+    units = [Block(BODY, text="本报北京1月21日讯为纪念中日邦交正常化25周年。", region=0, font_size=36.0),
+             Block(HEADLINE, text="中日友好音乐会在京举行", region=0, font_size=69.0),
+             Block(BODY, text="音乐会由中国对外友好协会主办。", region=0, font_size=36.0)]
+    articles = segment(units, [])
+    assert len(articles) == 1
+    assert articles[0].headline == "中日友好音乐会在京举行" and articles[0].body.startswith("本报北京")
