@@ -82,9 +82,11 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
                 or (after is not None and after.kind == BYLINE)
                 or (after is not None and _jump_from(after))
                 or (u.region is not None and u.region != cur.region)
-                # inside the region of a story that has its title, a line in title type
-                # is a crosshead: the layout found no second title there
-                or (_is_headline_type(group, cur) and not (u.region is not None and cur.head))
+                # inside the region of a story that has its title, a bold line of body
+                # size is a crosshead: the layout found no second title there (display
+                # lines stacked in one region, as advertisements are, still part)
+                or (_is_headline_type(group, cur) and not (u.region is not None and cur.head
+                                                           and _body_sized(group, cur)))
             )
             if not opens:
                 for g in group:
@@ -185,6 +187,14 @@ def _is_headline_type(group: list[Block], cur: _Draft) -> bool:
         return True
     body_sizes = sorted(p.font_size for p in cur.paragraphs if p.font_size and p.kind != SUBHEAD)
     return bool(body_sizes) and max(sizes) >= P.HEADLINE_TO_BODY * body_sizes[len(body_sizes) // 2]
+
+
+def _body_sized(group: list[Block], cur: _Draft) -> bool:
+    """Is the title group set no larger than the current article's body (a title by its
+    weight alone)?"""
+    sizes = [g.font_size for g in group if g.font_size]
+    body = sorted(p.font_size for p in cur.paragraphs if p.font_size and p.kind != SUBHEAD)
+    return bool(sizes and body) and max(sizes) < P.SUBHEAD_TO_BODY * body[len(body) // 2]
 
 
 def _maybe_move_late_headline(previous: list[_Draft], group: list[Block], repairs: list[Repair],

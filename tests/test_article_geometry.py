@@ -191,6 +191,10 @@ def test_a_line_in_title_type_inside_a_titled_region_is_a_crosshead():
     assert any(p.kind.value == "subhead" and p.text == "台路沟乡不少房屋倒塌" for p in articles[0].blocks)
     # in a bare stream (no regions) the same line opens a story, as before
     assert len(segment(units(None), [])) == 2
+    # and display lines stacked in one region (advertisements) still part
+    ads = units(0)
+    ads[0].font_size = ads[2].font_size = 60.0
+    assert len(segment(ads, [])) == 2
 
 
 def test_a_column_read_before_the_title_centred_over_its_story_is_that_story():
