@@ -336,7 +336,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     for b in [*photos, *(r for r in rules if _horizontal(r.bbox))]:
         x0, y0, x1, y1 = map(int, b.bbox)
         solid[y0:y1 + 1, x0:x1 + 1] = 255
-    gutters = find_gutters(solid, ch)
+    gutters = _between_text(find_gutters(solid, ch), photos, ch)
     # A gutter narrower than the smear (or a speck in it) would join the lines of two
     # columns into one piece: the smear is cut along each gutter found.
     for gx0, gy0, gx1, gy1 in gutters:
@@ -387,6 +387,27 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     return [piece for b in merged for part in split_at_gutters(b, ink, ch)
             for wall_part in split_at_walls(part, gutters, ink, ch)
             for piece in _around_photos(wall_part, [p.bbox for p in photos], ink)]
+
+
+def _between_text(walls, photos, ch: float) -> list[tuple[float, float, float, float]]:
+    """Walls with the stretch between two photos taken out (the white between two photos
+    set side by side ran on down through the gap of a caption line and cut it): a
+    gutter parts text, and a piece left shorter than a gutter's least height is none."""
+    out = []
+    for wx0, wy0, wx1, wy1 in walls:
+        x = (wx0 + wx1) / 2
+        left = [p.bbox for p in photos if x - ch <= p.bbox[2] <= x]
+        right = [p.bbox for p in photos if x <= p.bbox[0] <= x + ch]
+        cuts = sorted((max(a[1], b[1]), min(a[3], b[3])) for a in left for b in right if min(a[3], b[3]) > max(a[1], b[1]))
+        pieces, top = [], wy0
+        for c0, c1 in cuts:
+            if c0 > top:
+                pieces.append((top, min(c0, wy1)))
+            top = max(top, c1)
+        if top < wy1:
+            pieces.append((top, wy1))
+        out += [(wx0, a, wx1, b) for a, b in pieces if b - a >= TALL * ch]
+    return out
 
 
 def _around_photos(block: Block, photos, ink: np.ndarray) -> list[Block]:
@@ -476,6 +497,13 @@ def find_gutters(ink: np.ndarray, ch: float) -> list[tuple[float, float, float, 
     separates nothing that would join."""
     small = _half(ink, any_ink=True)
     c = ch / 2
+    # Specks (dust, noise of a poor scan) break a gutter's white into pieces too short to
+    # count; no part of a glyph that matters here is under a quarter of one each way.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+    tiny = np.flatnonzero((stats[:, cv2.CC_STAT_WIDTH] <= 0.25 * c) & (stats[:, cv2.CC_STAT_HEIGHT] <= 0.25 * c))
+    tiny = tiny[tiny > 0]
+    if tiny.size:
+        small = np.where(np.isin(labels, tiny), 0, small).astype(small.dtype)
     white = cv2.bitwise_not(small)
     tall = cv2.morphologyEx(white, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(TALL * c)))))
     wide = cv2.morphologyEx(tall, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(2, int(WIDE * c)), 1)))

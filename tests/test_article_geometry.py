@@ -206,3 +206,37 @@ def test_a_column_read_before_the_title_centred_over_its_story_is_that_story():
     articles = segment(units, [])
     assert len(articles) == 1
     assert articles[0].headline == "中日友好音乐会在京举行" and articles[0].body.startswith("本报北京")
+
+
+def test_specks_in_a_narrow_gutter_do_not_hide_it():
+    """A heavily degraded scan at 200 dpi: a gutter three quarters of a glyph wide with
+    dust in it every two lines. The gutter is still found down the columns' height
+    (the dust broke it into pieces too short to count, and the columns were read across)."""
+    import numpy as np
+
+    ch, gutter = 24, 18
+    ink = np.zeros((1400, 800), np.uint8)
+    left = (40, 380)
+    right = (left[1] + gutter, left[1] + gutter + 340)
+    for y in range(100, 1300, 36):  # lines of square glyphs with a little space between
+        for x0, x1 in (left, right):
+            for x in range(x0, x1 - ch + 1, ch + 3):
+                ink[y:y + ch, x:x + ch] = 255
+    for y in range(118, 1300, 72):  # a speck across the middle of the gutter every two lines
+        ink[y:y + 4, left[1] + 6:left[1] + 12] = 255
+    walls = layout.find_gutters(ink, float(ch))
+    mid = left[1] + gutter / 2
+    down = [w for w in walls if abs((w[0] + w[2]) / 2 - mid) < gutter / 2]
+    assert down and max(w[3] - w[1] for w in down) > 0.8 * 1200, walls
+
+
+def test_the_white_between_two_photos_is_no_gutter():
+    """Two photos side by side: the strip between them parts no text; with it gone, what
+    is left under them is too short to be a gutter (it cut a caption line in two)."""
+    ch = 24.0
+    a = Block(PHOTO, bbox=(100, 100, 500, 800))
+    b = Block(PHOTO, bbox=(520, 100, 920, 800))
+    between = (509.0, 120.0, 511.0, 900.0)  # down between them, and a little below
+    beside = (950.0, 120.0, 952.0, 900.0)  # a gutter beside one photo and text
+    kept = layout._between_text([between, beside], [a, b], ch)
+    assert kept == [beside]
