@@ -382,11 +382,12 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     for b in blocks:
         heights = sorted(s[3] - s[1] for s in b)
         out.append(Block(TEXT, bbox=union_bbox(b), font_size=float(heights[len(heights) // 2])))
+    photo_boxes = [p.bbox for p in photos]
     merged = merge_touching(out, [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]], gutters,
-                            [p.bbox for p in photos])
+                            photo_boxes)
     return [piece for b in merged for part in split_at_gutters(b, ink, ch)
             for wall_part in split_at_walls(part, gutters, ink, ch)
-            for piece in _around_photos(wall_part, [p.bbox for p in photos], ink)]
+            for piece in _around_photos(wall_part, photo_boxes, ink)]
 
 
 def _between_text(walls, photos, ch: float) -> list[tuple[float, float, float, float]]:
@@ -415,7 +416,7 @@ def _around_photos(block: Block, photos, ink: np.ndarray) -> list[Block]:
     (a column cut out of lines that ran across a gutter holds both)."""
     for px0, py0, px1, py1 in photos:
         x0, y0, x1, y1 = block.bbox
-        if min(x1, px1) - max(x0, px0) <= 2 or min(y1, py1) - max(y0, py0) <= 2:
+        if not _overlaps(block.bbox, (px0, py0, px1, py1)):
             continue
         out = []
         for a, b in ((y0, py0), (py1, y1)):
@@ -686,8 +687,13 @@ def _walled(a, b, walls) -> bool:
 
 
 def _over_photo(a, b, photos) -> bool:
-    x0, y0, x1, y1 = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
-    return any(min(x1, p[2]) - max(x0, p[0]) > 2 and min(y1, p[3]) - max(y0, p[1]) > 2 for p in photos)
+    both = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+    return any(_overlaps(both, p) for p in photos)
+
+
+def _overlaps(a, b) -> bool:
+    """Do the two boxes share more than a couple of pixels each way?"""
+    return min(a[2], b[2]) - max(a[0], b[0]) > 2 and min(a[3], b[3]) - max(a[1], b[1]) > 2
 
 
 def _touch(a: Block, b: Block) -> bool:

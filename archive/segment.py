@@ -185,16 +185,22 @@ def _is_headline_type(group: list[Block], cur: _Draft) -> bool:
     head_sizes = [h.font_size for h in cur.head if h.font_size]
     if head_sizes and max(sizes) >= 0.8 * max(head_sizes):
         return True
-    body_sizes = sorted(p.font_size for p in cur.paragraphs if p.font_size and p.kind != SUBHEAD)
-    return bool(body_sizes) and max(sizes) >= P.HEADLINE_TO_BODY * body_sizes[len(body_sizes) // 2]
+    body = _body_size(cur)
+    return body is not None and max(sizes) >= P.HEADLINE_TO_BODY * body
 
 
 def _body_sized(group: list[Block], cur: _Draft) -> bool:
     """Is the title group set no larger than the current article's body (a title by its
     weight alone)?"""
     sizes = [g.font_size for g in group if g.font_size]
-    body = sorted(p.font_size for p in cur.paragraphs if p.font_size and p.kind != SUBHEAD)
-    return bool(sizes and body) and max(sizes) < P.SUBHEAD_TO_BODY * body[len(body) // 2]
+    body = _body_size(cur)
+    return bool(sizes) and body is not None and max(sizes) < P.SUBHEAD_TO_BODY * body
+
+
+def _body_size(cur: _Draft) -> float | None:
+    """The median type size of the article's paragraphs so far (crossheads left out)."""
+    sizes = sorted(p.font_size for p in cur.paragraphs if p.font_size and p.kind != SUBHEAD)
+    return sizes[len(sizes) // 2] if sizes else None
 
 
 def _maybe_move_late_headline(previous: list[_Draft], group: list[Block], repairs: list[Repair],
