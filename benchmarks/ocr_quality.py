@@ -68,8 +68,9 @@ def our_page(con: sqlite3.Connection, source: Path) -> tuple[list[dict], list[di
               for k, x, y, w, h, t, a in con.execute(
                   "select kind, x, y, w, h, text, article_id from blocks where page_id = ? order by reading_order",
                   [page_id])]
-    articles = [dict(zip(("id", "kicker", "headline", "byline", "body"), r)) for r in con.execute(
-        "select id, kicker, headline, byline, body from articles where page_id = ? order by reading_order",
+    # the subtitle is printed text of the article (under its headline), stored in a column of its own
+    articles = [dict(zip(("id", "kicker", "headline", "subtitle", "byline", "body"), r)) for r in con.execute(
+        "select id, kicker, headline, subtitle, byline, body from articles where page_id = ? order by reading_order",
         [page_id])]
     return blocks, articles
 

@@ -19,3 +19,41 @@ from archive import patterns as P
 ])
 def test_chinese_text_gets_full_width_punctuation(ocr, fixed):
     assert P.cjk_punctuation(ocr) == fixed
+
+
+def test_stray_marks_beside_chinese_are_dropped_and_a_lone_one_between_han_is_the_name_dot():
+    """chi_sim reads dust on a scan as "." glued to the next or last character, and the
+    middle dot of a foreign name, set in an em cell of its own, as a word "." or "`".
+    Chinese typesetting has neither beside a Han character; digits and Latin keep theirs."""
+    from archive.patterns import ocr_stray_marks as stray
+
+    assert stray(["认为", "，.", "他"]) == ["认为", "，", "他"]
+    assert stray(["但也", ".不乏"]) == ["但也", "不乏"]
+    assert stray(["“”.", "他"]) == ["“”", "他"]
+    assert stray(["马可", "`", "波罗"]) == ["马可", "·", "波罗"]
+    assert stray(["米", ".", "科利"]) == ["米", "·", "科利"]
+    # a mark after Han at the end of a line may be a misread 。: cleanup sees it
+    assert stray(["压力."]) == ["压力."]
+    for kept in (["34.1%"], ["3462.", "亿"], [".1685", "年"], ["Mr", ".", "Smith"], ["the", "end."], ["U.S.", "政府"]):
+        assert stray(kept) == kept
+
+
+def test_the_tesseract_plugin_shows_lines_without_stray_marks_and_keeps_the_words_as_read():
+    from archive.builtin_plugins.tesseract import lines_from_data
+
+    words = ["他", "认为，.", ".不乏", "马可", "`", "波罗"]
+    n = len(words)
+    data = {"text": words, "conf": [90] * n, "block_num": [1] * n, "par_num": [1] * n, "line_num": [1] * n,
+            "left": [40 * i for i in range(n)], "top": [0] * n, "width": [30] * n, "height": [30] * n}
+    (line,) = lines_from_data(data)
+    assert line.text == "他认为，不乏马可·波罗"
+    assert [w.text for w in line.words] == words
+
+
+def test_an_unopened_bracket_before_a_month_or_digit_is_the_digit_one():
+    from archive.patterns import ocr_misread_one as one
+
+    assert one("新华社北京]月21日电") == "新华社北京1月21日电"
+    assert one("别节目，]1月2日") == "别节目，11月2日"
+    for kept in ("[1]月报", "see [3]1887", "array]", "[注]月光"):
+        assert one(kept) == kept

@@ -9,6 +9,7 @@ mode blocks are read in (default 6, a uniform block of text).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import shutil
@@ -140,8 +141,10 @@ def lines_from_data(data: dict, sort: bool = True) -> list[Line]:
     lines = []
     for words in groups.values():
         words.sort(key=lambda w: w.x0)
+        # the line's text without chi_sim's stray marks; its words stay as the engine read them
+        shown = [dataclasses.replace(w, text=t) for w, t in zip(words, P.ocr_stray_marks([w.text for w in words])) if t]
         lines.append(Line(
-            text=P.cjk_punctuation(join_words(words)),
+            text=P.cjk_punctuation(P.ocr_misread_one(join_words(shown))),
             bbox=(min(w.x0 for w in words), min(w.top for w in words),
                   max(w.x1 for w in words), max(w.bottom for w in words)),
             words=words,

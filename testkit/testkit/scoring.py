@@ -8,6 +8,7 @@ advertisement, blocks (paragraph/subhead), captions (text, credit), notes, and t
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 from rapidfuzz import fuzz
@@ -154,7 +155,9 @@ NOT_TEXT = ("photo", "rule")
 
 
 def squeeze(text: str | None) -> str:
-    return "".join((text or "").split())
+    """Text as compared: NFKC (so ％ and %, ． and . are one character, as in the
+    reference scorer ../shared/tools/score_real.py), whitespace removed."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 def page_text(truth: dict) -> str:
