@@ -153,6 +153,10 @@ def bigram_query(query: str) -> str | None:
     return " ".join(terms) if terms else None
 
 
+# Matches past which results come newest first instead of ranked (bm25 over every match
+# of a common character costs seconds on a million articles), as in the canned search.
+RANK_CAP = 10_000
+
 # A token no text holds (a private-use character): the MATCH of an index a query does not use.
 NO_MATCH = '"\ue000"'
 

@@ -3,8 +3,9 @@
     python benchmarks/search_latency.py archive.db [ROUNDS]
 
 Serves the archive with ``archive serve`` (as users get it), then times the canned
-``search`` query (bm25, snippets) for 1- to 4-character Chinese terms, English words and
-mixed queries drawn from the archive's own text, and prints p50/p95 per kind.
+``search`` query (bm25, snippets) and the reading room's search page (/-/archive/search)
+for 1- to 4-character Chinese terms, English words and mixed queries drawn from the
+archive's own text, and prints p50/p95 per kind.
 """
 
 import json
@@ -50,22 +51,33 @@ def queries(db_path: Path, rng: random.Random, n: int) -> dict[str, list[str]]:
     return {k: v for k, v in out.items() if v}
 
 
+def _p50_p95(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
+
+
 def report(db_path: Path, rounds: int = 50) -> None:
+    """p50/p95 per kind of query: the canned search's JSON (for researchers) and the
+    reading room's search page (for people: 20 results, facets by title, year, month)."""
     qs = queries(db_path, random.Random(7), rounds)
     with serving(db_path) as base:
         urllib.request.urlopen(f"{base}/{db_path.stem}/search.json?q=a").read()  # warm up
-        print(f"{'kind':6s} {'n':>4s} {'p50 ms':>8s} {'p95 ms':>8s} {'hits/q':>7s}")
+        print(f"{'kind':6s} {'n':>4s} {'p50 ms':>8s} {'p95 ms':>8s} {'hits/q':>7s} {'page p50':>9s} {'page p95':>9s}")
         for kind, terms in qs.items():
-            times, hits = [], 0
+            times, page_times, hits = [], [], 0
             for q in terms:
                 url = f"{base}/{db_path.stem}/search.json?_shape=array&q={urllib.parse.quote(q)}"
                 t = time.perf_counter()
                 with urllib.request.urlopen(url) as r:
                     hits += len(json.load(r))
                 times.append((time.perf_counter() - t) * 1000)
-            times.sort()
-            p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-            print(f"{kind:6s} {len(times):4d} {statistics.median(times):8.1f} {p95:8.1f} {hits / len(times):7.1f}")
+                t = time.perf_counter()
+                with urllib.request.urlopen(f"{base}/-/archive/search?q={urllib.parse.quote(q)}") as r:
+                    r.read()
+                page_times.append((time.perf_counter() - t) * 1000)
+            (p50, p95), (q50, q95) = _p50_p95(times), _p50_p95(page_times)
+            print(f"{kind:6s} {len(times):4d} {p50:8.1f} {p95:8.1f} {hits / len(times):7.1f} {q50:9.1f} {q95:9.1f}",
+                  flush=True)
 
 
 if __name__ == "__main__":

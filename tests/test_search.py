@@ -137,6 +137,24 @@ def test_search_under_the_cap_is_ranked_by_bm25(big_archive):
     assert rows[0]["headline"] == "标题4321", "the article saying it twelve times ranks first"
 
 
+def test_the_search_page_for_people_holds_past_the_cap_as_the_canned_search_does(big_archive):
+    """The reading room's search page: past the cap, newest first and the count capped
+    (ranking and counting every match of a common word cost seconds at a million
+    articles); under it, ranked by bm25 and counted exactly."""
+    def page(q):
+        return run_archive("serve", "--db", big_archive, "--get",
+                           "/-/archive/search?q=" + urllib.parse.quote(q), check=True).stdout
+
+    common = page("文章")
+    assert re.search(r'id="result-count">over 10,000 articles, newest first', common)
+    headlines = re.findall(r'href="/-/archive/article/\d+\?q=[^"]*">([^<]+)<', common)
+    assert headlines[:3] == ["标题10049", "标题10048", "标题10047"] and len(headlines) == 20
+    assert "counts of the newest 10,000" in common
+    rare = page("长江大桥")
+    assert re.search(r'id="result-count">31 articles', rare)
+    assert re.findall(r'href="/-/archive/article/\d+\?q=[^"]*">([^<]+)<', rare)[0] == "标题4321"
+
+
 def test_pair_index_forgets_replaced_text_and_is_built_for_old_archives(tmp_path):
     from archive import store
     from archive.search import bigram_query

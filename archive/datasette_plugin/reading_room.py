@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from datasette.utils.asgi import NotFound, Response
 
-from ..search import fts_query, snippet
+from ..search import RANK_CAP, bigram_query, fts_query, snippet
 from .presentation import issue_pages, word_hits
 
 PER_PAGE = 20
@@ -36,20 +36,31 @@ async def search_page(request, datasette, db):
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    results, facets, total = [], {}, 0
+    results, facets, total, over = [], {}, 0, False
     if q:
-        where = ("(:title = '' or p.title = :title) and (:year = '' or substr(p.date, 1, 4) = :year) "
-                 "and (:month = '' or substr(p.date, 1, 7) = :month)")
-        params = {"match": fts_query(q), "title": title, "year": year, "month": month}
-        base = (f"with m as (select rowid as id, rank from articles_fts where articles_fts match :match) "
-                f"select {{cols}} from m join articles a on a.id = m.id join pages p on p.id = a.page_id "
-                f"where {where}")
-        total = (await db.execute(base.format(cols="count(*)"), params)).first()[0]
-        rows = (await db.execute(
-            base.format(cols="a.id, a.page_id, a.headline, a.x, a.y, a.w, a.h, a.body, p.title, p.date, "
-                             "p.image_path, p.issue_id") + " order by m.rank limit :limit offset :offset",
-            {**params, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE})).rows
-        for r in rows:
+        # As the canned search does (metadata: queries.search): a query of Han pairs goes
+        # to the pairs index, one with a lone Han character to the one-character index;
+        # past RANK_CAP matches, ranking every match of a common word costs seconds on a
+        # million articles, so results come newest first, the count reads "over 10,000",
+        # and the facets count the newest RANK_CAP matches. Pages join only to filter.
+        pairs = bigram_query(q)
+        index, match = ("articles_bigrams", pairs) if pairs else ("articles_fts", fts_query(q))
+        filters = [f for f, v in (("p.title = :title", title), ("substr(p.date, 1, 4) = :year", year),
+                                  ("substr(p.date, 1, 7) = :month", month)) if v]
+        params = {"match": match, "title": title, "year": year, "month": month, "cap": RANK_CAP}
+        joined = f" join articles a on a.id = {index}.rowid join pages p on p.id = a.page_id" if filters else ""
+        matching = f"from {index}{joined} where {index} match :match" + "".join(f" and {f}" for f in filters)
+        total = (await db.execute(f"select count(*) from (select 1 {matching} limit :cap + 1)", params)).first()[0]
+        over = total > RANK_CAP
+        order = f"{index}.rowid desc" if over else f"{index}.rank"
+        ids = [r[0] for r in (await db.execute(
+            f"select {index}.rowid {matching} order by {order} limit :limit offset :offset",
+            {**params, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE})).rows]
+        by_id = {r["id"]: r for r in (await db.execute(
+            "select a.id, a.page_id, a.headline, a.x, a.y, a.w, a.h, a.body, p.title, p.date, p.image_path "
+            f"from articles a join pages p on p.id = a.page_id where a.id in ({','.join(map(str, ids)) or 'null'})"
+        )).rows}
+        for r in (by_id[i] for i in ids if i in by_id):
             box = None
             if r["image_path"] and r["x"] is not None and r["w"]:
                 box = f"{max(0, int(r['x']))},{max(0, int(r['y']))},{max(1, int(r['w']))},{max(1, int(r['h']))}"
@@ -58,13 +69,15 @@ async def search_page(request, datasette, db):
                 "date": r["date"], "snippet": snippet((r["headline"] or "") + "\n" + (r["body"] or ""), q) or "",
                 "thumb": f"/-/iiif/{r['page_id']}/{box}/!240,240/0/default.jpg" if box else None,
             })
+        counted = (f"(select {index}.rowid as id {matching} order by {index}.rowid desc limit :cap) c "
+                   "join articles a on a.id = c.id join pages p on p.id = a.page_id")
         for name, expr in (("title", "p.title"), ("year", "substr(p.date, 1, 4)"), ("month", "substr(p.date, 1, 7)")):
-            rows = (await db.execute(base.format(cols=f"{expr} as value, count(*) as n") +
-                                     f" and {expr} is not null group by value order by n desc, value limit 20",
-                                     params)).rows
+            rows = (await db.execute(f"select {expr} as value, count(*) as n from {counted} where {expr} is not null "
+                                     "group by value order by n desc, value limit 20", params)).rows
             facets[name] = [{"value": r["value"], "n": r["n"],
                              "href": "?" + urlencode({"q": q, "title": title, "year": year, "month": month,
                                                       name: r["value"]})} for r in rows]
+        total = min(total, RANK_CAP)
     date_from = month or year
     data_params = urlencode({"q": q, "title": title, "date_from": date_from, "date_to": date_from})
     pages = max(1, -(-total // PER_PAGE))
@@ -74,7 +87,7 @@ async def search_page(request, datasette, db):
 
     return Response.html(await datasette.render_template("archive_search.html", {
         "q": q, "title": title, "year": year, "month": month, "results": results, "facets": facets,
-        "total": total, "page": page, "pages": pages, "database": db.name,
+        "total": total, "over": over, "page": page, "pages": pages, "database": db.name,
         "prev_href": page_href(page - 1) if page > 1 else None,
         "next_href": page_href(page + 1) if page < pages else None,
         "json_href": f"/{db.name}/search.json?{data_params}&_shape=array",
