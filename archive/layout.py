@@ -336,7 +336,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     for b in [*photos, *(r for r in rules if _horizontal(r.bbox))]:
         x0, y0, x1, y1 = map(int, b.bbox)
         solid[y0:y1 + 1, x0:x1 + 1] = 255
-    gutters = _between_text(find_gutters(solid, ch), photos, ch)
+    gutters = _between_text(find_gutters(solid, ch, photos), photos, ch)
     # A gutter narrower than the smear (or a speck in it) would join the lines of two
     # columns into one piece: the smear is cut along each gutter found.
     for gx0, gy0, gx1, gy1 in gutters:
@@ -390,6 +390,13 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
             for piece in _around_photos(wall_part, photo_boxes, ink)]
 
 
+def _under_photo(x0, y0, x1, y1, photos, ch: float) -> bool:
+    """A white strip within a photo's width that starts under it (or under its caption,
+    a line or two) or ends over it."""
+    return any(px0 <= x0 and x1 <= px1 and (0 <= y0 - py1 <= 3 * ch or 0 <= py0 - y1 <= 3 * ch)
+               for px0, py0, px1, py1 in (p.bbox for p in photos))
+
+
 def _between_text(walls, photos, ch: float) -> list[tuple[float, float, float, float]]:
     """Walls with the stretch between two photos taken out (the white between two photos
     set side by side ran on down through the gap of a caption line and cut it): a
@@ -407,7 +414,7 @@ def _between_text(walls, photos, ch: float) -> list[tuple[float, float, float, f
             top = max(top, c1)
         if top < wy1:
             pieces.append((top, wy1))
-        out += [(wx0, a, wx1, b) for a, b in pieces if b - a >= TALL * ch]
+        out += [(wx0, a, wx1, b) for a, b in pieces if not cuts or b - a >= TALL * ch]
     return out
 
 
@@ -482,9 +489,11 @@ def _leading(segs: list[tuple]) -> float:
 # page for a gutter; 0.55 of a glyph missed the gutters of a renderer that sets them
 # 0.8 of a glyph wide and blurs them.
 TALL, WIDE = 12, 0.4
+# The least height of a gutter between columns set under a photo (``find_gutters``).
+UNDER = 2.5
 
 
-def find_gutters(ink: np.ndarray, ch: float) -> list[tuple[float, float, float, float]]:
+def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, float, float, float]]:
     """Gutters between columns as walls (a thin box down the middle of each): white
     strips that run down ``TALL`` glyph heights unbroken, from ``WIDE`` of a glyph to
     three glyphs wide.
@@ -506,27 +515,50 @@ def find_gutters(ink: np.ndarray, ch: float) -> list[tuple[float, float, float, 
     if tiny.size:
         small = np.where(np.isin(labels, tiny), 0, small).astype(small.dtype)
     white = cv2.bitwise_not(small)
-    tall = cv2.morphologyEx(white, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(TALL * c)))))
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    display = [(x, y, w, h) for x, y, w, h in component_boxes(closed) if 1.5 * c <= h <= 8 * c and w <= 4 * h]
+    strips = _strips(white, display, TALL * c, c)
+    walls = [_wall(strips, box, c) for box in component_boxes(strips) if 2.0 * box[3] - ch >= TALL * ch]
+    if photos:
+        # Columns set under a photo that spans them run a few lines: the gutter between
+        # them is as short. Looked for there only.
+        short = _strips(white, display, UNDER * c, c)
+        for x, y, w, h in component_boxes(short):
+            box = (2.0 * x, 2.0 * y, 2.0 * (x + w), 2.0 * (y + h))
+            if UNDER * ch <= 2.0 * h - ch < TALL * ch and _under_photo(*box, photos, ch):
+                wall = _wall(short, (x, y, w, h), c)
+                if not any(abs(wall[0] - o[0]) < ch and min(wall[3], o[3]) > max(wall[1], o[1]) for o in walls):
+                    walls.append(wall)
+    return walls
+
+
+def _strips(white: np.ndarray, display, run: float, c: float) -> np.ndarray:
+    """White that runs down ``run`` pixels unbroken, from ``WIDE`` of a glyph (``c``) to
+    three glyphs wide, away from display type."""
+    tall = cv2.morphologyEx(white, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(run)))))
     wide = cv2.morphologyEx(tall, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(2, int(WIDE * c)), 1)))
     wider = cv2.morphologyEx(tall, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(3 * c)), 1)))
     strips = cv2.bitwise_and(wide, cv2.bitwise_not(wider))
     # A headline's letter spacing is a strip of its own size: where glyphs half again
     # as tall as body type stand, there is no gutter (a white run down a gutter would
     # otherwise go on up through a gap in the headline over the columns).
-    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    for x, y, w, h in component_boxes(closed):
-        if 1.5 * c <= h <= 8 * c and w <= 4 * h:
-            pad = int(3 * c)
-            strips[y:y + h, max(0, x - pad):x + w + pad] = 0
-    walls = []
-    for x, y, w, h in component_boxes(strips):
-        if h >= TALL * c:
-            cols = np.flatnonzero(strips[y:y + h, x:x + w].any(axis=0))
-            mid = 2.0 * (x + float(np.median(cols)))
-            # A strip ends where ink begins: short of it by half a glyph, a wall does
-            # not graze the headline that stops it.
-            walls.append((mid - 1, 2.0 * y + c, mid + 1, 2.0 * (y + h) - c))
-    return walls
+    for x, y, w, h in display:
+        pad = int(3 * c)
+        strips[y:y + h, max(0, x - pad):x + w + pad] = 0
+    return strips
+
+
+def _wall(strips: np.ndarray, box, c: float) -> tuple[float, float, float, float]:
+    x, y, w, h = box
+    # The gutter is where the white runs down longest: an indent or the white after a
+    # paragraph's last line joins the strip beside the gutter, and the middle of every
+    # column the strip touches lay in the text of the indent.
+    down = np.count_nonzero(strips[y:y + h, x:x + w], axis=0)
+    cols = np.flatnonzero(down >= 0.8 * down.max())
+    mid = 2.0 * (x + float(np.median(cols)))
+    # A strip ends where ink begins: short of it by half a glyph, a wall does not graze
+    # the headline that stops it.
+    return (mid - 1, 2.0 * y + c, mid + 1, 2.0 * (y + h) - c)
 
 
 def _split_touching_lines(segs: list[tuple], ink: np.ndarray, ch: float) -> list[tuple]:
@@ -1318,9 +1350,12 @@ def paragraphs(block: Block, body: float, heavy: float | None = None) -> list[Bl
         return _runs_of_size(block, (HEADLINE,))
     if block.kind != TEXT or not lines:
         return [block]
-    left = min(ln.bbox[0] for ln in lines)
-    right = max(ln.bbox[2] for ln in lines)
     unit = body or (lines[0].bbox[3] - lines[0].bbox[1])
+    # The column's edges are where lines line up: one line that OCR drew wider (a speck
+    # read as "。" before it) made every other line of a column look indented, and each
+    # line a paragraph of its own.
+    left = _edge([ln.bbox[0] for ln in lines], 0.3 * unit)
+    right = -_edge([-ln.bbox[2] for ln in lines], 0.3 * unit)
 
     def indented(ln: Line) -> bool:
         return ln.bbox[0] - left > 0.8 * unit
@@ -1357,6 +1392,13 @@ def paragraphs(block: Block, body: float, heavy: float | None = None) -> list[Bl
             u.bold = True if heavy_g else (None if all(map(centred, g)) else False)
         out.append(u)
     return out
+
+
+def _edge(values: list[float], slack: float) -> float:
+    """Where most values line up (within ``slack``); the least of equals: a column's
+    flush edge, which every line but a paragraph's first keeps."""
+    ordered = sorted(values)
+    return max(ordered, key=lambda v: (sum(abs(w - v) <= slack for w in ordered), -v))
 
 
 def _unit(block: Block, lines: list[Line], *, starts: bool | None, ends: bool | None) -> Block:

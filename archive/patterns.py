@@ -81,7 +81,7 @@ def ocr_stray_marks(words: list[str]) -> list[str]:
 
 # chi_sim reads the digit one of a Chinese date as "]" (新华社北京]月21日电, ]1月 for 11月):
 # a closing bracket that no "[" opened, directly before a digit or 月, is that one.
-_MISREAD_ONE = re.compile(r"\](?=[0-9０-９月])")
+_MISREAD_ONE = re.compile("\\](?=\x00?[0-9０-９月])")  # \x00: between two words of a line
 
 
 def ocr_misread_one(text: str) -> str:
@@ -99,6 +99,12 @@ def ocr_misread_one(text: str) -> str:
                 ch = "1"
         out.append(ch)
     return "".join(out)
+
+
+def ocr_words(texts: list[str]) -> list[str]:
+    """The texts of an OCR line's words with chi_sim's stray marks and misread ones
+    mended (``ocr_stray_marks``, ``ocr_misread_one``); "" for a word that was only a speck."""
+    return ocr_misread_one("\x00".join(ocr_stray_marks(texts))).split("\x00")
 
 
 def han_ratio(text: str) -> float:

@@ -240,3 +240,79 @@ def test_the_white_between_two_photos_is_no_gutter():
     beside = (950.0, 120.0, 952.0, 900.0)  # a gutter beside one photo and text
     kept = layout._between_text([between, beside], [a, b], ch)
     assert kept == [beside]
+
+
+def _columns_of_glyphs(ink, columns, rows, ch, indented=()):
+    for k, y in enumerate(rows):
+        for x0, x1 in columns:
+            start = x0 + (ch if k in indented and x0 > columns[0][0] else 0)
+            for x in range(start, x1 - ch + 1, ch + 3):
+                ink[y:y + ch, x:x + ch] = 255
+
+
+def test_a_gutter_is_placed_where_the_white_runs_down_not_in_an_indent_beside_it():
+    """The right-hand column opens with lines set in (a letter's salutation and its first
+    paragraph), white that joins the gutter's for a stretch: the wall goes
+    down the gutter, not through the first character of every line of that column (at
+    200 dpi a column lost its first characters to the column beside it)."""
+    import numpy as np
+
+    ch, gutter = 24, 20
+    ink = np.zeros((1400, 800), np.uint8)
+    left = (40, 380)
+    right = (left[1] + gutter, left[1] + gutter + 340)
+    _columns_of_glyphs(ink, (left, right), range(100, 1300, 34), ch, indented=range(14))
+    inked = np.flatnonzero(ink[100 + 20 * 34:100 + 21 * 34].any(axis=0))  # a line set full out
+    white = (inked[inked < right[0]].max(), inked[inked >= right[0]].min())  # the gutter's white
+    walls = layout.find_gutters(ink, float(ch))
+    down = [w for w in walls if white[0] - ch < (w[0] + w[2]) / 2 < white[1] + 2 * ch]
+    assert down and all(abs((w[0] + w[2]) / 2 - sum(white) / 2) <= 0.2 * ch for w in down), (down, white)
+
+
+def test_columns_under_a_photo_are_parted_by_their_short_gutter():
+    """A photo set over two columns, and under it (and its caption) four lines in each
+    column: a gutter far shorter than a column's is still one there, and only there."""
+    import numpy as np
+
+    ch, gutter = 24, 20
+    ink = np.zeros((900, 800), np.uint8)
+    photo = Block(PHOTO, bbox=(40.0, 60.0, 760.0, 500.0))
+    ink[60:500, 40:760] = 255
+    ink[512:536, 200:600] = 255  # a caption line across the gutter
+    left, right = (40, 390), (390 + gutter, 760)
+    _columns_of_glyphs(ink, (left, right), range(560, 560 + 4 * 34, 34), ch)
+    walls = layout.find_gutters(ink, float(ch), [photo])
+    assert any(left[1] <= (w[0] + w[2]) / 2 <= right[0] and w[1] < 600 and w[3] > 640 for w in walls), walls
+    assert not any(w[1] > 540 for w in layout.find_gutters(ink, float(ch))), "no photo above: too short to be one"
+    # under a figure: its part caption and its caption, each with a gap at the same place,
+    # then a paragraph across: white runs down between the captions' words, parting no columns
+    ink = np.zeros((1000, 800), np.uint8)
+    ink[60:500, 40:760] = 255
+    for y in (520, 640):
+        ink[y:y + ch, 200:388] = 255
+        ink[y:y + ch, 412:600] = 255
+    _columns_of_glyphs(ink, ((40, 760),), range(720, 980, 34), ch)
+    assert not any(380 <= (w[0] + w[2]) / 2 <= 420 for w in layout.find_gutters(ink, float(ch), [photo]))
+
+
+def test_one_line_drawn_wider_does_not_make_every_line_of_its_column_a_paragraph():
+    """A column whose lines start flush at x=100 but for one that OCR drew from x=76 (a
+    speck read as 。 before it): measured from that line, every other line looked
+    indented, and each line was stored as a paragraph of its own (devset, 200 dpi)."""
+    from archive.model import Line
+
+    body = 29.0
+    texts = ["　地震发生后，张北县", "台路沟乡不少房屋倒塌，", "大批儿童失去了学习和玩", "耍的场所。在这里抗震救",
+             "灾的武警官兵看在眼里，", "急在心里。", "　他们凑了两千多元钱，", "买来彩电、图书、文具，", "建成灾区第一所少儿之家。"]
+    lines = []
+    for i, t in enumerate(texts):
+        x0 = 100 + (2 * body if t.startswith("　") else 0) - (24 if i == 3 else 0)
+        x1 = 100 + body * len(t.strip("　")) + (2 * body if t.startswith("　") else 0)
+        x1 = 100 + 11 * body if t[-1] not in "。" else x1
+        lines.append(Line(t.strip("　"), bbox=(x0, 40.0 * i, x1, 40.0 * i + body)))
+    block = Block(TEXT, text="\n".join(ln.text for ln in lines), lines=lines, font_size=body,
+                  bbox=(76.0, 0.0, 100 + 11 * body, 40.0 * len(texts)))
+    units = layout.paragraphs(block, body)
+    assert [u.text.replace("\n", "") for u in units] == [
+        "地震发生后，张北县台路沟乡不少房屋倒塌，大批儿童失去了学习和玩耍的场所。在这里抗震救灾的武警官兵看在眼里，急在心里。",
+        "他们凑了两千多元钱，买来彩电、图书、文具，建成灾区第一所少儿之家。"]

@@ -38,16 +38,17 @@ def test_stray_marks_beside_chinese_are_dropped_and_a_lone_one_between_han_is_th
         assert stray(kept) == kept
 
 
-def test_the_tesseract_plugin_shows_lines_without_stray_marks_and_keeps_the_words_as_read():
+def test_the_tesseract_plugin_mends_the_words_a_line_is_made_of_and_keeps_their_boxes():
     from archive.builtin_plugins.tesseract import lines_from_data
 
-    words = ["他", "认为，.", ".不乏", "马可", "`", "波罗"]
+    words = ["新华社北京", "]月", "21日电", "他", "认为，.", ".", ".不乏", "马可", "`", "波罗"]
     n = len(words)
     data = {"text": words, "conf": [90] * n, "block_num": [1] * n, "par_num": [1] * n, "line_num": [1] * n,
             "left": [40 * i for i in range(n)], "top": [0] * n, "width": [30] * n, "height": [30] * n}
     (line,) = lines_from_data(data)
-    assert line.text == "他认为，不乏马可·波罗"
-    assert [w.text for w in line.words] == words
+    assert line.text == "新华社北京1月21日电他认为，不乏马可·波罗"
+    assert [w.text for w in line.words] == ["新华社北京", "1月", "21日电", "他", "认为，", "不乏", "马可", "·", "波罗"]
+    assert [w.x0 for w in line.words] == [40 * i for i in range(n) if i != 5]
 
 
 def test_an_unopened_bracket_before_a_month_or_digit_is_the_digit_one():

@@ -141,10 +141,13 @@ def lines_from_data(data: dict, sort: bool = True) -> list[Line]:
     lines = []
     for words in groups.values():
         words.sort(key=lambda w: w.x0)
-        # the line's text without chi_sim's stray marks; its words stay as the engine read them
-        shown = [dataclasses.replace(w, text=t) for w, t in zip(words, P.ocr_stray_marks([w.text for w in words])) if t]
+        # words keep their boxes; a speck read as a mark is no word (so ALTO, hOCR and PAGE
+        # exports hold the words the line's text is made of)
+        words = [dataclasses.replace(w, text=t) for w, t in zip(words, P.ocr_words([w.text for w in words])) if t]
+        if not words:
+            continue
         lines.append(Line(
-            text=P.cjk_punctuation(P.ocr_misread_one(join_words(shown))),
+            text=P.cjk_punctuation(join_words(words)),
             bbox=(min(w.x0 for w in words), min(w.top for w in words),
                   max(w.x1 for w in words), max(w.bottom for w in words)),
             words=words,
