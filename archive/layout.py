@@ -518,14 +518,28 @@ def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, flo
     closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     display = [(x, y, w, h) for x, y, w, h in component_boxes(closed) if 1.5 * c <= h <= 8 * c and w <= 4 * h]
     strips = _strips(white, display, TALL * c, c)
-    walls = [_wall(strips, box, c) for box in component_boxes(strips) if 2.0 * box[3] - ch >= TALL * ch]
+    boxes = component_boxes(strips)
+    tall = [b for b in boxes if 2.0 * b[3] - ch >= TALL * ch]
+    walls = [_wall(strips, b, c) for b in tall]
+    # Shorter gutters, where the page says they are. Where a paragraph's indent or a blot
+    # beside a gutter broke its white, the gutter goes on past the break, in line.
+    for b in boxes:
+        if UNDER * ch <= 2.0 * b[3] - ch < TALL * ch:
+            wall = _wall(strips, b, c)
+            if any(abs(wall[0] - o[0]) < c and (0 <= wall[1] - o[3] <= 4 * ch or 0 <= o[1] - wall[3] <= 4 * ch)
+                   for o in walls[:len(tall)]):
+                walls.append(wall)
+    # Between columns set under a photo that spans them, a gutter runs a few lines; it
+    # is as wide as the page's other gutters (the gaps of Han characters set on a grid
+    # with wide tracking line up down a short column too).
     if photos:
-        # Columns set under a photo that spans them run a few lines: the gutter between
-        # them is as short. Looked for there only.
+        widths = sorted(_width(strips, b) for b in tall)
+        least = 0.8 * widths[len(widths) // 2] if widths else 0.0
         short = _strips(white, display, UNDER * c, c)
         for x, y, w, h in component_boxes(short):
             box = (2.0 * x, 2.0 * y, 2.0 * (x + w), 2.0 * (y + h))
-            if UNDER * ch <= 2.0 * h - ch < TALL * ch and _under_photo(*box, photos, ch):
+            if (UNDER * ch <= 2.0 * h - ch < TALL * ch and _under_photo(*box, photos, ch)
+                    and _width(short, (x, y, w, h)) >= least):
                 wall = _wall(short, (x, y, w, h), c)
                 if not any(abs(wall[0] - o[0]) < ch and min(wall[3], o[3]) > max(wall[1], o[1]) for o in walls):
                     walls.append(wall)
@@ -546,6 +560,13 @@ def _strips(white: np.ndarray, display, run: float, c: float) -> np.ndarray:
         pad = int(3 * c)
         strips[y:y + h, max(0, x - pad):x + w + pad] = 0
     return strips
+
+
+def _width(strips: np.ndarray, box) -> int:
+    """How wide the white of a strip runs down (its columns down most of its length)."""
+    x, y, w, h = box
+    down = np.count_nonzero(strips[y:y + h, x:x + w], axis=0)
+    return int(np.count_nonzero(down >= 0.8 * down.max()))
 
 
 def _wall(strips: np.ndarray, box, c: float) -> tuple[float, float, float, float]:
@@ -897,11 +918,15 @@ def reconsider_kinds(lay: PageLayout) -> None:
     footnote."""
     page_h = lay.image.shape[0]
     body = lay.body or lay.text_height
+    _join_figure_labels(lay, body)
     for b in lay.ordered:
         text = b.text.strip()
         if not text:
             continue
         x0, y0, x1, y1 = b.bbox
+        if b.kind in (TEXT, HEADLINE) and len(b.lines) <= 2 and P.is_figure_caption(text):
+            b.kind = CAPTION  # 图3 水松生长情况对比: a caption wherever the figure's edges are
+            continue
         margin = y1 < 0.08 * page_h or y0 > 0.92 * page_h
         one_line = len(b.lines) <= 2
         if b.kind == CAPTION and P.is_byline(text):
@@ -924,6 +949,28 @@ def reconsider_kinds(lay: PageLayout) -> None:
         if (b.kind == HEADLINE and b.bbox[3] < 0.2 * page_h and (b.font_size or 0) >= 3 * body
                 and any(0 <= d[1] - b.bbox[3] < 4 * body or 0 <= b.bbox[1] - d[3] < 4 * body for d in dates)):
             b.kind = MASTHEAD
+
+
+def _join_figure_labels(lay: PageLayout, body: float) -> None:
+    """A figure's label set apart from its title by a wide space (图  3    水松生长情况对比)
+    came out as blocks of its own, side by side: each is joined to the block beside it
+    on its line, so the caption reads whole."""
+    for b in list(lay.ordered):
+        while b in lay.ordered and b.lines and P.is_figure_label(b.text):
+            beside = [o for o in lay.ordered if o is not b and o.lines and o.bbox[0] >= b.bbox[2] - 1
+                      and o.bbox[0] - b.bbox[2] < 3 * body
+                      and min(o.bbox[3], b.bbox[3]) - max(o.bbox[1], b.bbox[1])
+                      > 0.5 * min(o.bbox[3] - o.bbox[1], b.bbox[3] - b.bbox[1])]
+            if not beside:
+                break
+            o = min(beside, key=lambda o: o.bbox[0])
+            b.text = f"{b.text.strip()} {o.text.strip()}"
+            b.lines = [Line(b.text, bbox=union_bbox([b.bbox, o.bbox]),
+                            words=[w for ln in (*b.lines, *o.lines) for w in ln.words])]
+            b.bbox = union_bbox([b.bbox, o.bbox])
+            lay.ordered.remove(o)
+            if o in lay.blocks:
+                lay.blocks.remove(o)
 
 
 def _footnote(b: Block, text: str, lay: PageLayout, body: float) -> bool:

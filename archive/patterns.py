@@ -220,6 +220,11 @@ EN_CREDIT_RE = re.compile(
 )
 CAPTION_OPENERS_RE = re.compile(r"^(?:图为|图中|上图|下图|左图|右图|图[:：]|图\s*\d|Above[:,]|Below[:,]|Left[:,]|Right[:,]|Photo[:：])")
 MAX_CAPTION_CHARS = 160
+# A figure's caption opens with the figure's number (图3, 图 6-3-1, Fig. 2, Figure 12),
+# and names it without a clause; body text that cites a figure (图3所示，…) runs on.
+FIGURE_LABEL_RE = re.compile(
+    r"^\s*(?:图|圖|Fig\.?|FIG\.?|Figure)\s*[0-9０-９]+(?:\s*[-－.．]\s*[0-9０-９]+)*(?![0-9０-９])")
+FIGURE_LABEL_PIECE_RE = re.compile(r"^\s*(?:图|圖|Fig\.?|FIG\.?|Figure)\s*[0-9０-９]*(?:\s*[-－.．]\s*[0-9０-９]+)*\s*$")
 # An uncredited caption is a short noun phrase closed by a full stop: no clause inside.
 MAX_BARE_CAPTION_CHARS = 30
 
@@ -251,6 +256,17 @@ def is_caption(text: str) -> bool:
         t.endswith(("。",)) and is_cjk_text(t) and len(t) <= MAX_BARE_CAPTION_CHARS
         and not has_clause_punctuation(core) and len(core) >= 4
     )
+
+
+def is_figure_caption(text: str) -> bool:
+    t = text.strip()
+    m = FIGURE_LABEL_RE.match(t)
+    return bool(m) and len(t) <= MAX_CAPTION_CHARS and not has_clause_punctuation(t[m.end():].rstrip("。."))
+
+
+def is_figure_label(text: str) -> bool:
+    """A figure's label alone (图, 图 3, Fig. 2): set apart from its title by a wide space."""
+    return bool(FIGURE_LABEL_PIECE_RE.match(text))
 
 
 # Notes: a whole unit in brackets, such as an author note (作者系…) or a source note

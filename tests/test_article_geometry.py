@@ -316,3 +316,70 @@ def test_one_line_drawn_wider_does_not_make_every_line_of_its_column_a_paragraph
     assert [u.text.replace("\n", "") for u in units] == [
         "地震发生后，张北县台路沟乡不少房屋倒塌，大批儿童失去了学习和玩耍的场所。在这里抗震救灾的武警官兵看在眼里，急在心里。",
         "他们凑了两千多元钱，买来彩电、图书、文具，建成灾区第一所少儿之家。"]
+
+
+def test_a_figure_label_set_apart_from_its_title_joins_it_and_is_a_caption():
+    """图 3, set apart from the figure's title by wide spaces, came out as three blocks on
+    one line, read as body text in the middle of the page (OmniDocBench 61522235): joined,
+    the line is the figure's caption. A body paragraph citing a figure stays body."""
+    import numpy as np
+
+    from archive.model import Line, PageLayout
+
+    def block(text, x0, x1, y0=700.0, lines=1):
+        return Block(TEXT, text=text, bbox=(x0, y0, x1, y0 + 24.0 * lines), font_size=24.0,
+                     lines=[Line(text, bbox=(x0, y0, x1, y0 + 24.0))] * lines)
+
+    pieces = [block("图", 400, 424), block("3", 450, 462), block("水松生长情况对比", 520, 720)]
+    cite = block("图3所示，施肥组的植株最高，不施肥组最低。", 100, 1000, y0=800.0, lines=2)
+    photo = Block(PHOTO, bbox=(200.0, 100.0, 900.0, 640.0))
+    lay = PageLayout(image=np.zeros((1400, 1100), np.uint8), blocks=[photo, *pieces, cite],
+                     ordered=[*pieces, cite], body=24.0, text_height=24.0)
+    layout.reconsider_kinds(lay)
+    assert [(b.kind, b.text) for b in lay.ordered] == [(CAPTION, "图 3 水松生长情况对比"), (TEXT, cite.text)]
+    assert lay.ordered[0].bbox == (400, 700.0, 720, 724.0) and len(lay.blocks) == 3
+
+
+def test_a_gutter_broken_by_an_indent_beside_it_goes_on_in_line():
+    """Two lines of the column beside a gutter run together on a blurred scan (a blot two
+    lines tall, which the gutter search takes for display type and keeps away from); the
+    gutter's strip breaks there, and the lines under the break are too short for a
+    gutter of their own: they were read across the columns (devset, 200 dpi). In line
+    with the gutter over them, they are the same gutter."""
+    import numpy as np
+
+    ch, gutter = 24, 20
+    ink = np.zeros((1500, 800), np.uint8)
+    left = (40, 380)
+    right = (left[1] + gutter, left[1] + gutter + 340)
+    rows = list(range(100, 100 + 36 * 34, 34))
+    _columns_of_glyphs(ink, (left, right), rows, ch)
+    ink[rows[30]:rows[31] + ch, right[0]:right[0] + 3 * ch] = 0
+    ink[rows[30]:rows[31] + ch, right[0]:right[0] + ch] = 255  # two lines' first glyphs run together
+    walls = layout.find_gutters(ink, float(ch))
+    mid = (left[1] + right[0]) / 2
+    assert not any(abs((w[0] + w[2]) / 2 - mid) < ch and w[1] < rows[31] < w[3] for w in walls), walls
+    assert any(abs((w[0] + w[2]) / 2 - mid) < ch and w[1] > rows[31] and w[3] > rows[34] for w in walls), walls
+
+
+def test_under_a_photo_only_a_gutter_as_wide_as_the_pages_parts_columns():
+    """Han characters set on a grid with wide tracking: the gaps between them line up
+    down the few lines under a photo; they are narrower than the page's gutters and part
+    nothing, where the gutter between the two columns does."""
+    import numpy as np
+
+    ch, gutter = 24, 24
+    ink = np.zeros((1500, 800), np.uint8)
+    left = (40, 380)
+    right = (left[1] + gutter, left[1] + gutter + 340)
+    _columns_of_glyphs(ink, (left, right), range(60, 60 + 20 * 34, 34), ch)  # columns over a photo
+    photo = Block(PHOTO, bbox=(40.0, 800.0, 744.0, 1100.0))
+    ink[800:1100, 40:744] = 255
+    for y in range(1130, 1130 + 5 * 34, 34):  # under it, five lines of tracked characters
+        for x0, x1 in (left, right):
+            for x in range(x0, x1 - ch + 1, ch + 12):
+                ink[y:y + ch, x:x + ch] = 255
+    walls = [w for w in layout.find_gutters(ink, float(ch), [photo]) if w[1] > 1100]
+    inked = np.flatnonzero(ink[1130:1130 + ch].any(axis=0))
+    gutter_mid = (inked[inked < right[0]].max() + inked[inked >= right[0]].min()) / 2
+    assert walls and all(abs((w[0] + w[2]) / 2 - gutter_mid) < ch / 2 for w in walls), (walls, gutter_mid)

@@ -58,3 +58,15 @@ def test_an_unopened_bracket_before_a_month_or_digit_is_the_digit_one():
     assert one("别节目，]1月2日") == "别节目，11月2日"
     for kept in ("[1]月报", "see [3]1887", "array]", "[注]月光"):
         assert one(kept) == kept
+
+
+@pytest.mark.parametrize("text, caption", [
+    ("图 3    水松生长情况对比", True),
+    ("图6-3-1西北黄土高原区各省（自治区）侵蚀沟道面积占全区沟道面积比例", True),
+    ("Fig. 2 The press room of the Evening Star", True),
+    ("图3所示，施肥组的植株最高", False),  # body text citing a figure runs on
+    ("图为在巴黎国际警用器材展上展出的机器人。", False),  # a caption, but not by its number
+    ("地图3张", False),
+])
+def test_a_figure_caption_opens_with_the_figure_number_and_names_it(text, caption):
+    assert P.is_figure_caption(text) is caption
