@@ -276,7 +276,10 @@ def find_photos(gray: np.ndarray, ink: np.ndarray, ch: float) -> list[Block]:
         if w > 4 * c and h > 4 * c and cv2.countNonZero(mask[y:y + h, x:x + w]) > 0.5 * w * h:
             x, y, w, h = 2 * x, 2 * y, 2 * w, 2 * h
             for x, y, w, h in _tight(gray[y:y + h, x:x + w] < 205, x, y, w, h, 4 * ch):
-                if w > 4 * ch and h > 4 * ch and not _lines_of_text(ink[y:y + h, x:x + w]):
+                # Both ways: a chart of light tints with dark labels has white rows between
+                # its labels in the ink, but its tints fill them in the grey.
+                if w > 4 * ch and h > 4 * ch and not (_lines_of_text(ink[y:y + h, x:x + w])
+                                                      and _lines_of_text(gray[y:y + h, x:x + w] < 205)):
                     photos.append(Block(PHOTO, bbox=(float(x), float(y), float(x + w), float(y + h))))
     return photos
 
@@ -885,7 +888,10 @@ def _join_caption_pieces(blocks: list[Block], photos: list[Block], body: float) 
 
 def find_tables(blocks: list[Block], body: float) -> list[tuple[float, float, float, float]]:
     """Ruled tables: three or more horizontal rules of one width, one under another
-    less than ten lines apart, bound a table (its text is kept, never read as body)."""
+    less than ten lines apart, bound a table (its text is kept, never read as body). A
+    paragraph set across between two rules ends the run: the rule under a running head
+    is no table's (a book page's opening paragraph and table caption were read as table)."""
+    texts = [b.bbox for b in blocks if b.kind == TEXT]
     rules = sorted((b.bbox for b in blocks if b.kind == RULE and b.bbox[2] - b.bbox[0] > b.bbox[3] - b.bbox[1]
                     and b.bbox[2] - b.bbox[0] > 8 * body), key=lambda r: r[1])
     tables, used = [], set()
@@ -895,7 +901,9 @@ def find_tables(blocks: list[Block], body: float) -> list[tuple[float, float, fl
         run = [i]
         for k in range(i + 1, len(rules)):
             t, last = rules[k], rules[run[-1]]
-            if t[1] - last[3] > 10 * 1.5 * body:
+            if t[1] - last[3] > 10 * 1.5 * body or any(
+                    last[3] <= y0 and y1 <= t[1] and x1 - x0 >= 0.8 * (r[2] - r[0]) and y1 - y0 >= 1.8 * body
+                    for x0, y0, x1, y1 in texts):
                 break
             if abs(t[0] - r[0]) < 2 * body and abs(t[2] - r[2]) < 2 * body:
                 run.append(k)

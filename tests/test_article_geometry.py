@@ -383,3 +383,39 @@ def test_under_a_photo_only_a_gutter_as_wide_as_the_pages_parts_columns():
     inked = np.flatnonzero(ink[1130:1130 + ch].any(axis=0))
     gutter_mid = (inked[inked < right[0]].max() + inked[inked >= right[0]].min()) / 2
     assert walls and all(abs((w[0] + w[2]) / 2 - gutter_mid) < ch / 2 for w in walls), (walls, gutter_mid)
+
+
+def test_a_chart_of_light_tints_with_dark_labels_is_a_figure():
+    """A pie chart printed in light tints, labels in dark type on it: binarised, only the
+    labels are ink, with white rows between them as between lines of text, and the chart
+    was taken for text and read into the column beside it (OmniDocBench 61520814). Its
+    tints fill those rows in the grey. Blurred lines of text are still no photo."""
+    import cv2
+    import numpy as np
+
+    ch = 24
+    gray = np.full((1000, 1000), 250, np.uint8)
+    cv2.circle(gray, (400, 450), 220, 175, -1)
+    cv2.ellipse(gray, (400, 450), (220, 220), 0, 0, 120, 140, -1)
+    for y in (330, 430, 530):  # labels in dark type
+        gray[y:y + ch, 330:470] = 30
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    photos = layout.find_photos(gray, ink, float(ch))
+    assert any(p.bbox[0] < 400 < p.bbox[2] and p.bbox[1] < 450 < p.bbox[3] for p in photos), photos
+
+    text = np.full((1000, 1000), 250, np.uint8)  # lines of text blurred into bars, paper between
+    for y in range(200, 800, 40):
+        text[y:y + 26, 200:800] = 90
+    text = cv2.GaussianBlur(text, (9, 9), 0)
+    assert not layout.find_photos(text, np.where(text < 128, 255, 0).astype(np.uint8), float(ch))
+
+
+def test_a_paragraph_between_two_rules_is_no_table_row():
+    """A book page: the rule under the running head, a paragraph, then a table of three
+    rules. The paragraph and the table's caption were read as the table's."""
+    body = 20.0
+    rule = lambda y: Block(RULE, bbox=(100.0, y, 1100.0, y + 2))  # noqa: E731
+    para = Block(TEXT, bbox=(100.0, 80.0, 1100.0, 150.0), font_size=body)
+    cells = [Block(TEXT, bbox=(120.0 + 200 * i, 260.0, 220.0 + 200 * i, 280.0), font_size=body) for i in range(4)]
+    blocks = [rule(60.0), para, rule(230.0), *cells, rule(300.0), rule(380.0)]
+    assert layout.find_tables(blocks, body) == [(100.0, 230.0, 1100.0, 382.0)]
