@@ -499,7 +499,8 @@ UNDER = 2.5
 def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, float, float, float]]:
     """Gutters between columns as walls (a thin box down the middle of each): white
     strips that run down ``TALL`` glyph heights unbroken, from ``WIDE`` of a glyph to
-    three glyphs wide.
+    three glyphs wide; shorter ones (``UNDER``) only in line with such a gutter, past
+    where it broke, or between columns set under one of the ``photos``.
 
     A column gutter can be narrower than a character (29 px beside 34-px glyphs), so a
     smear that joins the words of a line also joins the lines of two columns; a block
@@ -565,21 +566,22 @@ def _strips(white: np.ndarray, display, run: float, c: float) -> np.ndarray:
     return strips
 
 
-def _width(strips: np.ndarray, box) -> int:
-    """How wide the white of a strip runs down (its columns down most of its length)."""
+def _down(strips: np.ndarray, box) -> np.ndarray:
+    """The columns of a strip's box where its white runs down most of the strip's length.
+    An indent or the white after a paragraph's last line joins the strip beside the
+    gutter: the middle of every column the strip touches lay in the text of the indent."""
     x, y, w, h = box
     down = np.count_nonzero(strips[y:y + h, x:x + w], axis=0)
-    return int(np.count_nonzero(down >= 0.8 * down.max()))
+    return np.flatnonzero(down >= 0.8 * down.max())
+
+
+def _width(strips: np.ndarray, box) -> int:
+    return int(_down(strips, box).size)
 
 
 def _wall(strips: np.ndarray, box, c: float) -> tuple[float, float, float, float]:
     x, y, w, h = box
-    # The gutter is where the white runs down longest: an indent or the white after a
-    # paragraph's last line joins the strip beside the gutter, and the middle of every
-    # column the strip touches lay in the text of the indent.
-    down = np.count_nonzero(strips[y:y + h, x:x + w], axis=0)
-    cols = np.flatnonzero(down >= 0.8 * down.max())
-    mid = 2.0 * (x + float(np.median(cols)))
+    mid = 2.0 * (x + float(np.median(_down(strips, box))))
     # A strip ends where ink begins: short of it by half a glyph, a wall does not graze
     # the headline that stops it.
     return (mid - 1, 2.0 * y + c, mid + 1, 2.0 * (y + h) - c)
