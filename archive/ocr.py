@@ -347,15 +347,11 @@ def join_words(words: list[Word]) -> str:
     out = ""
     prev: Word | None = None
     for w in words:
-        if prev is not None and not (_cjk_edge(prev.text[-1]) or _cjk_edge(w.text[0])):
+        if prev is not None and not (P.is_cjk_char(prev.text[-1]) or P.is_cjk_char(w.text[0])):
             out += " "
         out += w.text
         prev = w
     return out
-
-
-def _cjk_edge(ch: str) -> bool:
-    return P.is_han(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·"
 
 
 def lines_from_words(words: list[Word]) -> list[Line]:

@@ -48,8 +48,13 @@ def cjk_punctuation(text: str) -> str:
 _STRAY = ".'`"
 
 
-def _cjk(ch: str) -> bool:
+def is_cjk_char(ch: str) -> bool:
+    """A Han character or a CJK mark (full-width forms, CJK quotes, dash, ellipsis, ·)."""
     return is_han(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·"
+
+
+def _latin_or_digit(ch: str) -> bool:
+    return ch.isalnum() and not is_cjk_char(ch)
 
 
 def ocr_stray_marks(words: list[str]) -> list[str]:
@@ -62,16 +67,16 @@ def ocr_stray_marks(words: list[str]) -> list[str]:
         if t and not t.strip(_STRAY):
             if is_han(before) and is_han(after):
                 out[i] = "·"
-            elif (_cjk(before) or _cjk(after)) and not (before.isalnum() and not _cjk(before)) \
-                    and not (after.isalnum() and not _cjk(after)):
+            elif (is_cjk_char(before) or is_cjk_char(after)) and not _latin_or_digit(before) \
+                    and not _latin_or_digit(after):
                 out[i] = ""
             continue
         core = t.strip(_STRAY)
         head, tail = t[:len(t) - len(t.lstrip(_STRAY))], t[len(t.rstrip(_STRAY)):]
-        if head and _cjk(core[0]) and not (before.isalnum() and not _cjk(before)):
+        if head and is_cjk_char(core[0]) and not _latin_or_digit(before):
             head = ""
         # at the end of a line a mark after Han may be a misread 。: left for cleanup to see
-        if tail and _cjk(core[-1]) and after and not (after.isalnum() and not _cjk(after)):
+        if tail and is_cjk_char(core[-1]) and after and not _latin_or_digit(after):
             tail = ""
         if tail and core[-1] in "，。、；：？！“”" and not after:
             tail = ""
@@ -222,9 +227,10 @@ CAPTION_OPENERS_RE = re.compile(r"^(?:图为|图中|上图|下图|左图|右图|
 MAX_CAPTION_CHARS = 160
 # A figure's caption opens with the figure's number (图3, 图 6-3-1, Fig. 2, Figure 12),
 # and names it without a clause; body text that cites a figure (图3所示，…) runs on.
-FIGURE_LABEL_RE = re.compile(
-    r"^\s*(?:图|圖|Fig\.?|FIG\.?|Figure)\s*[0-9０-９]+(?:\s*[-－.．]\s*[0-9０-９]+)*(?![0-9０-９])")
-FIGURE_LABEL_PIECE_RE = re.compile(r"^\s*(?:图|圖|Fig\.?|FIG\.?|Figure)\s*[0-9０-９]*(?:\s*[-－.．]\s*[0-9０-９]+)*\s*$")
+_FIGURE = r"^\s*(?:图|圖|Fig\.?|FIG\.?|Figure)\s*"
+_FIGURE_NUMBER_PARTS = r"(?:\s*[-－.．]\s*[0-9０-９]+)*"
+FIGURE_LABEL_RE = re.compile(_FIGURE + r"[0-9０-９]+" + _FIGURE_NUMBER_PARTS + r"(?![0-9０-９])")
+FIGURE_LABEL_PIECE_RE = re.compile(_FIGURE + r"[0-9０-９]*" + _FIGURE_NUMBER_PARTS + r"\s*$")
 # An uncredited caption is a short noun phrase closed by a full stop: no clause inside.
 MAX_BARE_CAPTION_CHARS = 30
 
