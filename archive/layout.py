@@ -228,6 +228,27 @@ def estimate_text_height(ink: np.ndarray) -> float:
     return 30.0
 
 
+def letter_spacing(ink: np.ndarray, ch: float) -> float:
+    """The white between neighbouring glyphs of a line, in pixels: the 75th percentile
+    over the page of the gap from each glyph-sized component to the next one on its
+    row. Han set with wide tracking leaves a third of a glyph between characters, and
+    those gaps line up down a column set on a grid; a column gutter is wider than them,
+    or readers would read across it. 0 when too few glyphs tell."""
+    k = max(1, int(ch / 6))
+    boxes = component_boxes(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))))
+    if not len(boxes):
+        return 0.0
+    x, y, w, h = boxes.T
+    glyph = (h >= 0.7 * ch) & (h <= 1.3 * ch) & (w >= 0.5 * ch) & (w <= 1.3 * ch)
+    x, y, w, h = x[glyph], y[glyph], w[glyph], h[glyph]
+    row = np.round((y + h / 2) / ch).astype(int)
+    order = np.lexsort((x, row))
+    x, w, row = x[order], w[order], row[order]
+    gaps = x[1:] - (x[:-1] + w[:-1])
+    gaps = gaps[(row[1:] == row[:-1]) & (gaps >= 0) & (gaps < ch)]
+    return float(np.percentile(gaps, 75)) if gaps.size >= 20 else 0.0
+
+
 def estimate_dpi(text_height: float) -> int:
     """Body type in newspapers is about 9 pt, a glyph about 2.9 mm tall."""
     return int(round(text_height / (9 * 0.9 / 72)))
@@ -505,8 +526,9 @@ def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, flo
     A column gutter can be narrower than a character (29 px beside 34-px glyphs), so a
     smear that joins the words of a line also joins the lines of two columns; a block
     is cut along a wall (``split_at_walls``) and no block merges across one. The gaps
-    between the characters of a justified Han line line up down the column too, but
-    they are a tenth of a glyph wide; where glyphs half again as tall as body type
+    between the characters of a justified Han line line up down the column too, as
+    wide as the page's letter spacing (a third of a glyph with wide tracking): a gutter
+    is wider than that (``letter_spacing``); where glyphs half again as tall as body type
     stand (a headline) there is no gutter; the wide white of margins and empty areas
     separates nothing that would join."""
     small = _half(ink, any_ink=True)
@@ -521,7 +543,9 @@ def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, flo
     white = cv2.bitwise_not(small)
     closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     display = [(x, y, w, h) for x, y, w, h in component_boxes(closed) if 1.5 * c <= h <= 8 * c and w <= 4 * h]
-    strips = _strips(white, display, TALL * c, c)
+    # A gutter is wider than the white between the characters of a line.
+    narrowest = max(int(WIDE * c), int(letter_spacing(ink, ch) / 2) + 1)
+    strips = _strips(white, display, TALL * c, c, narrowest)
     boxes = component_boxes(strips)
     tall = [b for b in boxes if 2.0 * b[3] - ch >= TALL * ch]
     walls = [_wall(strips, b, c) for b in tall]
@@ -539,7 +563,7 @@ def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, flo
     if photos:
         widths = sorted(_width(strips, b) for b in tall)
         least = 0.8 * widths[len(widths) // 2] if widths else 0.0
-        short = _strips(white, display, UNDER * c, c)
+        short = _strips(white, display, UNDER * c, c, narrowest)
         for x, y, w, h in component_boxes(short):
             box = (2.0 * x, 2.0 * y, 2.0 * (x + w), 2.0 * (y + h))
             if (UNDER * ch <= 2.0 * h - ch < TALL * ch and _under_photo(*box, photos, ch)
@@ -550,11 +574,11 @@ def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, flo
     return walls
 
 
-def _strips(white: np.ndarray, display, run: float, c: float) -> np.ndarray:
-    """White that runs down ``run`` pixels unbroken, from ``WIDE`` of a glyph (``c``) to
-    three glyphs wide, away from display type."""
+def _strips(white: np.ndarray, display, run: float, c: float, least: int) -> np.ndarray:
+    """White that runs down ``run`` pixels unbroken, from ``least`` pixels to three
+    glyphs (``c``) wide, away from display type."""
     tall = cv2.morphologyEx(white, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(run)))))
-    wide = cv2.morphologyEx(tall, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(2, int(WIDE * c)), 1)))
+    wide = cv2.morphologyEx(tall, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(2, least), 1)))
     wider = cv2.morphologyEx(tall, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(3 * c)), 1)))
     strips = cv2.bitwise_and(wide, cv2.bitwise_not(wider))
     # A headline's letter spacing is a strip of its own size: where glyphs half again

@@ -149,7 +149,33 @@ def _better(paragraphs: list[list[Line]], lay: PageLayout) -> bool:
         return False
     if not ours:
         return True
+    if across_columns(paragraphs, lay) > MAX_ACROSS:
+        return False
     return sum(theirs) / len(theirs) > sum(ours) / len(ours)
+
+
+# A line of text does not cross a column gutter. Tesseract's own segmentation of a
+# blurred page (a 150-dpi scan of tightly set columns) reads its lines straight across
+# the columns, and its word confidences are no lower for it (65 against 64 for our
+# blocks, on a page it then read at 92% CER against our 23%). Where more than this
+# share of its lines lies over two of our blocks side by side, ours stands.
+MAX_ACROSS = 0.2
+
+
+def across_columns(paragraphs: list[list[Line]], lay: PageLayout) -> float:
+    """The share of the engine's lines that lie over two of our text blocks side by side
+    (each under half the line's height or more, one wholly left of the other)."""
+    blocks = [b.bbox for b in lay.ordered if b.bbox and b.lines]
+    lines = [ln.bbox for p in paragraphs for ln in p if ln.bbox]
+    if not lines:
+        return 0.0
+    crossing = 0
+    for x0, y0, x1, y1 in lines:
+        under = sorted(b for b in blocks if min(y1, b[3]) - max(y0, b[1]) >= 0.5 * (y1 - y0)
+                       and min(x1, b[2]) - max(x0, b[0]) >= y1 - y0)
+        if any(a[2] <= b[0] for a in under for b in under):
+            crossing += 1
+    return crossing / len(lines)
 
 
 # The language the last page this process read turned out to be in, by --lang: the

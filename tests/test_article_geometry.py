@@ -419,3 +419,25 @@ def test_a_paragraph_between_two_rules_is_no_table_row():
     cells = [Block(TEXT, bbox=(120.0 + 200 * i, 260.0, 220.0 + 200 * i, 280.0), font_size=body) for i in range(4)]
     blocks = [rule(60.0), para, rule(230.0), *cells, rule(300.0), rule(380.0)]
     assert layout.find_tables(blocks, body) == [(100.0, 230.0, 1100.0, 382.0)]
+
+
+def test_the_gaps_of_han_set_on_a_grid_with_wide_tracking_are_no_gutters():
+    """A 150-dpi page of Han set on a grid with a third of a glyph between characters:
+    the gaps line up down the whole column, as wide as the least gutter width rounded to
+    the half-resolution pixels gutters are looked for in. They are the page's letter
+    spacing, and only the gutter, wider than that, parts the columns (every gap had been
+    a wall, and each column was read one character wide)."""
+    import numpy as np
+
+    ch, width, track, gutter = 19, 18, 6, 30
+    ink = np.zeros((1200, 700), np.uint8)
+    columns = ((40, 40 + 11 * (width + track)), )
+    columns += ((columns[0][1] + gutter, columns[0][1] + gutter + 11 * (width + track)), )
+    for y in range(60, 1140, 28):
+        for x0, x1 in columns:
+            for x in range(x0, x1 - width + 1, width + track):
+                ink[y:y + ch, x:x + width] = 255
+    assert layout.letter_spacing(ink, float(ch)) == track
+    walls = layout.find_gutters(ink, float(ch))
+    mid = (columns[0][1] - track + columns[1][0]) / 2
+    assert walls and all(abs((w[0] + w[2]) / 2 - mid) < gutter / 2 for w in walls), (walls, mid)
