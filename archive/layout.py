@@ -409,9 +409,22 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     photo_boxes = [p.bbox for p in photos]
     merged = merge_touching(out, [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]], gutters,
                             photo_boxes)
-    return [piece for b in merged for part in split_at_gutters(b, ink, ch)
-            for wall_part in split_at_walls(part, gutters, ink, ch)
-            for piece in _around_photos(wall_part, photo_boxes, ink)]
+    return _uncontained([piece for b in merged for part in split_at_gutters(b, ink, ch)
+                         for wall_part in split_at_walls(part, gutters, ink, ch)
+                         for piece in _around_photos(wall_part, photo_boxes, ink)], ch)
+
+
+def _uncontained(blocks: list[Block], ch: float) -> list[Block]:
+    """Blocks that lie inside no other: OCR reads a block's whole box, so a piece inside
+    another is read twice. On a page set solid and printed warped, lines of a paragraph
+    touch and are measured at half again body size, and a word set apart by the wide
+    spaces of a justified line, at body size, joins none of them: a page of one column
+    was read as one block and twenty pieces inside it, each line read again."""
+    out: list[Block] = []
+    for b in sorted(blocks, key=lambda b: -(b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1])):
+        if not any(_inside(b.bbox, o.bbox, ch / 4) for o in out):
+            out.append(b)
+    return [b for b in blocks if any(b is o for o in out)]
 
 
 def _under_photo(x0, y0, x1, y1, photos, ch: float) -> bool:

@@ -33,13 +33,14 @@ def main() -> int:
     ap.add_argument("--pictures", type=Path, default=None)
     ap.add_argument("--only", default=None)
     ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument("--archive", type=Path, default=Path(sys.executable).parent / "archive",
+                    help="the archive command to score (another checkout's, to compare before and after)")
     args = ap.parse_args()
     if not args.scorer.exists():
         print(f"no scorer at {args.scorer}")
         return 2
     work = args.work or Path(tempfile.mkdtemp(prefix="real-pages-"))
-    archive = Path(sys.executable).parent / "archive"
-    cmd = [sys.executable, str(args.scorer), str(args.data), str(archive), "--ncse", ".", "--work", str(work)]
+    cmd = [sys.executable, str(args.scorer), str(args.data), str(args.archive), "--ncse", ".", "--work", str(work)]
     if args.pictures:
         cmd += ["--pictures", str(args.pictures)]
     if args.only:

@@ -441,3 +441,24 @@ def test_the_gaps_of_han_set_on_a_grid_with_wide_tracking_are_no_gutters():
     walls = layout.find_gutters(ink, float(ch))
     mid = (columns[0][1] - track + columns[1][0]) / 2
     assert walls and all(abs((w[0] + w[2]) / 2 - mid) < gutter / 2 for w in walls), (walls, mid)
+
+
+def test_a_piece_inside_a_block_is_not_a_block_of_its_own():
+    """A paragraph whose lines measure half again body size (set solid, lines touching)
+    and, in one line, a word set apart by the wide spaces of justification at body size:
+    the word joins no line, and a block of its own inside the paragraph's box would be
+    read twice (a 19th-century page of one column came out as one block and twenty
+    pieces inside it, its lines in the archive twice)."""
+    import numpy as np
+
+    ch = 22
+    ink = np.zeros((700, 900), np.uint8)
+    for k, y in enumerate(range(60, 600, 44)):
+        if k == 5:
+            ink[y:y + 34, 40:300] = 255
+            ink[y + 6:y + 28, 400:470] = 255
+            ink[y:y + 34, 570:860] = 255
+        else:
+            ink[y:y + 34, 40:860] = 255
+    blocks = layout.find_text_blocks(ink, float(ch))
+    assert len(blocks) == 1 and blocks[0].bbox[1] <= 60 and blocks[0].bbox[3] >= 620, [b.bbox for b in blocks]
