@@ -663,9 +663,15 @@ def split_at_gutters(block: Block, ink: np.ndarray, ch: float) -> list[Block]:
     ink crosses for no more than two lines' height; the crossing lines become a block
     of their own and the two sides are split again, as a block can hold several.
     Gutters are wider than the white strips a justified Han grid lines up between its
-    characters (a column of punctuation leaves one half a character wide)."""
+    characters (a column of punctuation leaves one half a character wide).
+
+    A headline (a few lines of display type) is left whole; a block measured in display
+    type that runs down five of its lines or more is text set solid, whose touching
+    lines measured twice their size (two columns of a 19th-century page were one block
+    each way down, read across)."""
     x0, y0, x1, y1 = map(int, block.bbox)
-    if block.font_size > 1.3 * ch or y1 - y0 < 6 * ch or x1 - x0 < 4 * ch:
+    display = block.font_size > 1.3 * ch and y1 - y0 < 5 * block.font_size
+    if display or y1 - y0 < 6 * ch or x1 - x0 < 4 * ch:
         return [block]
     crop = ink[y0:y1 + 1, x0:x1 + 1] > 0
     sparse = crop.sum(axis=0) <= 2.5 * ch

@@ -462,3 +462,22 @@ def test_a_piece_inside_a_block_is_not_a_block_of_its_own():
             ink[y:y + 34, 40:860] = 255
     blocks = layout.find_text_blocks(ink, float(ch))
     assert len(blocks) == 1 and blocks[0].bbox[1] <= 60 and blocks[0].bbox[3] >= 620, [b.bbox for b in blocks]
+
+
+def test_two_columns_set_solid_are_parted_at_their_gutter():
+    """Old print set solid: each column's lines touch, so the block measures at nearly
+    twice body size, as a headline would; a block that size running down twenty of its
+    lines is text, and the gutter between its columns parts it."""
+    import numpy as np
+
+    ch = 21
+    ink = np.zeros((900, 1000), np.uint8)
+    for y in range(40, 840, 22):  # lines 21 px tall, 1 px apart, touching at descenders
+        ink[y:y + 21, 40:480] = 255
+        ink[y + 5:y + 26, 506:960] = 255  # the other column's baselines do not line up
+    block = Block(TEXT, bbox=(40.0, 40.0, 959.0, 845.0), font_size=37.0)
+    parts = layout.split_at_gutters(block, ink, float(ch))
+    assert len(parts) == 2 and parts[0].bbox[2] < 493 < parts[1].bbox[0], [p.bbox for p in parts]
+    headline = Block(TEXT, bbox=(40.0, 40.0, 959.0, 200.0), font_size=37.0)  # four lines of it
+    assert layout.split_at_gutters(headline, ink, float(ch)) == [headline]
+
