@@ -77,16 +77,16 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
                 i += 1
                 group.append(stream[i])
             after = stream[i + 1] if i + 1 < len(stream) else None
+            # Inside the region of a story that has its title, a bold line of body size
+            # is a crosshead, a byline under it or not: the layout found no second title
+            # there (display lines stacked in one region, as advertisements are, still
+            # part; a story within a story, with its own title and byline, stays in it).
+            crosshead = u.region is not None and cur is not None and cur.head and _body_sized(group, cur)
             opens = (
                 cur is None or cur.closed or not cur.started
-                or (after is not None and after.kind == BYLINE)
                 or (after is not None and _jump_from(after))
                 or (u.region is not None and u.region != cur.region)
-                # inside the region of a story that has its title, a bold line of body
-                # size is a crosshead: the layout found no second title there (display
-                # lines stacked in one region, as advertisements are, still part)
-                or (_is_headline_type(group, cur) and not (u.region is not None and cur.head
-                                                           and _body_sized(group, cur)))
+                or ((_is_headline_type(group, cur) or (after is not None and after.kind == BYLINE)) and not crosshead)
             )
             if not opens:
                 for g in group:

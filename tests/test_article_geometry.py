@@ -481,3 +481,21 @@ def test_two_columns_set_solid_are_parted_at_their_gutter():
     headline = Block(TEXT, bbox=(40.0, 40.0, 959.0, 200.0), font_size=37.0)  # four lines of it
     assert layout.split_at_gutters(headline, ink, float(ch)) == [headline]
 
+
+def test_a_story_within_a_story_with_its_own_title_and_byline_stays_in_it():
+    """Inside the region of a titled story, a line of body size in title weight followed
+    by a byline (a short piece run on inside the story, as 便民『指路卡』……记事 under 赣州送温暖重实效
+    on a page of another renderer) does not open an article of its own; in a bare stream
+    it does, and a title in display type with its byline parts in a region too."""
+    from archive.model import BYLINE
+
+    def units(region, size=25.0):
+        return [Block(kind, text=t, region=region, font_size=s) for kind, t, s in (
+            (HEADLINE, "赣州送温暖重实效", 47.0), (BODY, "本报讯记者报道：江西省积极做好扶贫解困工作。", 25.0),
+            (HEADLINE, "服务记事", size), (BYLINE, "本报记者王德颖", 25.0),
+            (BODY, "在河南省平顶山市，记者得到一项特别的服务。", 25.0))]
+    articles = segment(units(0), [])
+    assert len(articles) == 1 and articles[0].headline == "赣州送温暖重实效", [a.headline for a in articles]
+    assert any(p.kind.value == "subhead" and p.text == "服务记事" for p in articles[0].blocks)
+    assert len(segment(units(None), [])) == 2
+    assert len(segment(units(0, size=47.0), [])) == 2
