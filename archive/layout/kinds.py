@@ -1,0 +1,208 @@
+"""Step 3, kinds: headline, caption, furniture, table ... from type size and position, and
+again once the text is read (``reconsider_kinds``)."""
+
+from __future__ import annotations
+
+from .. import patterns as P
+from ..model import (
+    BYLINE, CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TABLE, TEXT, Block, Kind, Line,
+    PageLayout, union_bbox,
+)
+from .geometry import _centre, _inside
+
+DATELINE, FOOTNOTE, MASTHEAD, PAGE_NUMBER, RUNNING_HEAD = (Kind.DATELINE, Kind.FOOTNOTE, Kind.MASTHEAD,
+                                                          Kind.PAGE_NUMBER, Kind.RUNNING_HEAD)
+
+
+def classify_blocks(blocks: list[Block], page_h: float) -> float:
+    """Kinds from type size and position; returns the body type size."""
+    text = [b for b in blocks if b.kind == TEXT]
+    if not text:
+        return 0.0
+    # Body size: the size most of the text area is set in.
+    weighted = sorted((b.font_size, (b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1])) for b in text)
+    total, acc, body = sum(a for _, a in weighted), 0.0, weighted[0][0]
+    for size, area in weighted:
+        acc += area
+        if acc >= total / 2:
+            body = size
+            break
+    photos = [b for b in blocks if b.kind == PHOTO]
+    for b in text:
+        x0, y0, x1, y1 = b.bbox
+        # Display type runs to a few lines of a few characters (a headline in a narrow
+        # column, six): a column measured large (its lines touching, or a fat face) is
+        # still a column, and a blot the size of one glyph is no title.
+        if y1 - y0 > 8 * b.font_size or x1 - x0 < 1.5 * b.font_size:
+            pass
+        elif b.font_size >= P.HEADLINE_TO_BODY * body:
+            b.kind = HEADLINE
+        elif b.font_size >= P.SUBHEAD_TO_BODY * body:
+            b.kind = SUBHEAD
+        elif any(_caption_of(b, p, body) for p in photos):
+            b.kind = CAPTION
+        elif (y1 < 0.04 * page_h or y0 > 0.96 * page_h) and (y1 - y0) < 2.5 * body:
+            b.kind = FURNITURE
+    _join_caption_pieces(blocks, photos, body)
+    # A crosshead stands in its column; type between body and headline size set wider
+    # than a column is a title over several (a headline set a little small).
+    columns = sorted(b.bbox[2] - b.bbox[0] for b in text if b.kind == TEXT and b.bbox[3] - b.bbox[1] > 4 * body)
+    if columns:
+        column = columns[len(columns) // 2]
+        for b in text:
+            if b.kind == SUBHEAD and b.bbox[2] - b.bbox[0] > 1.2 * column:
+                b.kind = HEADLINE
+    # A kicker or subtitle (smaller than the headline, larger than the body) set right
+    # over or under a headline is part of its title group; so is a single line of any
+    # size set close over it, no wider than it (a kicker in body type).
+    heads = [b for b in text if b.kind == HEADLINE]
+    for b in text:
+        bw = b.bbox[2] - b.bbox[0]
+        for h in heads:
+            across = min(b.bbox[2], h.bbox[2]) - max(b.bbox[0], h.bbox[0])
+            gap = max(h.bbox[1] - b.bbox[3], b.bbox[1] - h.bbox[3])
+            kicker = (b.kind == TEXT and b.bbox[3] <= h.bbox[1] and gap < 0.5 * h.font_size
+                      and b.bbox[3] - b.bbox[1] < 1.6 * b.font_size and across > 0.5 * bw
+                      and bw < h.bbox[2] - h.bbox[0])
+            if across > 0 and (b.kind == SUBHEAD and gap < h.font_size or kicker):
+                b.kind = HEADLINE
+                break
+    for table in find_tables(blocks, body):
+        for b in blocks:
+            if b.kind.is_text and _inside(_centre(b.bbox), table, 0):
+                b.kind = TABLE
+    return body
+
+
+def _join_caption_pieces(blocks: list[Block], photos: list[Block], body: float) -> None:
+    """A caption under a photo across columns, cut at the gutters under it, made one
+    again: the pieces of one line (its credit among them) read as one caption."""
+    for p in photos:
+        pieces = sorted((b for b in blocks if b.kind == CAPTION and _caption_of(b, p, body)), key=lambda b: b.bbox[0])
+        rows: list[list[Block]] = []
+        for b in pieces:
+            row = next((r for r in rows if min(r[-1].bbox[3], b.bbox[3]) - max(r[-1].bbox[1], b.bbox[1])
+                        > 0.5 * min(r[-1].bbox[3] - r[-1].bbox[1], b.bbox[3] - b.bbox[1])), None)
+            if row is None:
+                rows.append([b])
+            else:
+                row.append(b)
+        for row in rows:
+            if len(row) < 2:
+                continue
+            joined = Block(CAPTION, bbox=union_bbox(b.bbox for b in row), font_size=max(b.font_size for b in row))
+            blocks[:] = [joined if b is row[0] else b for b in blocks if b is row[0] or all(b is not r for r in row)]
+
+
+def find_tables(blocks: list[Block], body: float) -> list[tuple[float, float, float, float]]:
+    """Ruled tables: three or more horizontal rules of one width, one under another
+    less than ten lines apart, bound a table (its text is kept, never read as body). A
+    paragraph set across between two rules ends the run: the rule under a running head
+    is no table's (a book page's opening paragraph and table caption were read as table)."""
+    texts = [b.bbox for b in blocks if b.kind == TEXT]
+    rules = sorted((b.bbox for b in blocks if b.kind == RULE and b.bbox[2] - b.bbox[0] > b.bbox[3] - b.bbox[1]
+                    and b.bbox[2] - b.bbox[0] > 8 * body), key=lambda r: r[1])
+    tables, used = [], set()
+    for i, r in enumerate(rules):
+        if i in used:
+            continue
+        run = [i]
+        for k in range(i + 1, len(rules)):
+            t, last = rules[k], rules[run[-1]]
+            if t[1] - last[3] > 10 * 1.5 * body or any(
+                    last[3] <= y0 and y1 <= t[1] and x1 - x0 >= 0.8 * (r[2] - r[0]) and y1 - y0 >= 1.8 * body
+                    for x0, y0, x1, y1 in texts):
+                break
+            if abs(t[0] - r[0]) < 2 * body and abs(t[2] - r[2]) < 2 * body:
+                run.append(k)
+        if len(run) >= 3:
+            used.update(run)
+            tables.append((min(rules[k][0] for k in run), rules[run[0]][1], max(rules[k][2] for k in run),
+                           rules[run[-1]][3]))
+    return tables
+
+
+def reconsider_kinds(lay: PageLayout) -> None:
+    """After OCR, where the words overrule the geometry: a byline set just over a photo
+    sits where a caption would; the page's own lines (folio, date line, running head,
+    masthead) are told by their words and place; smaller type marked ①, [1] or * is a
+    footnote."""
+    page_h = lay.image.shape[0]
+    body = lay.body or lay.text_height
+    _join_figure_labels(lay, body)
+    for b in lay.ordered:
+        text = b.text.strip()
+        if not text:
+            continue
+        x0, y0, x1, y1 = b.bbox
+        if b.kind in (TEXT, HEADLINE) and len(b.lines) <= 2 and P.is_figure_caption(text):
+            b.kind = CAPTION  # 图3 水松生长情况对比: a caption wherever the figure's edges are
+            continue
+        margin = y1 < 0.08 * page_h or y0 > 0.92 * page_h
+        one_line = len(b.lines) <= 2
+        if b.kind == CAPTION and P.is_byline(text):
+            b.kind = BYLINE
+        elif b.kind == FURNITURE or (margin and one_line and b.kind in (TEXT, HEADLINE)):
+            if P.is_page_number(text):
+                b.kind = PAGE_NUMBER
+            elif P.is_dateline(text):
+                b.kind = DATELINE
+            elif b.kind == FURNITURE:
+                b.kind = RUNNING_HEAD
+        elif one_line and y1 < 0.2 * page_h and b.kind in (TEXT, HEADLINE) and P.is_dateline(text):
+            b.kind = DATELINE
+        elif b.kind == TEXT and b.font_size and _footnote(b, text, lay, body):
+            b.kind = FOOTNOTE
+    # The masthead: title type three times the body's at the top of the page, over the
+    # issue's date line.
+    dates = [b.bbox for b in lay.ordered if b.kind == DATELINE]
+    for b in lay.ordered:
+        if (b.kind == HEADLINE and b.bbox[3] < 0.2 * page_h and (b.font_size or 0) >= 3 * body
+                and any(0 <= d[1] - b.bbox[3] < 4 * body or 0 <= b.bbox[1] - d[3] < 4 * body for d in dates)):
+            b.kind = MASTHEAD
+
+
+def _join_figure_labels(lay: PageLayout, body: float) -> None:
+    """A figure's label set apart from its title by a wide space (图  3    水松生长情况对比)
+    came out as blocks of its own, side by side: each is joined to the block beside it
+    on its line, so the caption reads whole."""
+    for b in list(lay.ordered):
+        while b in lay.ordered and b.lines and P.is_figure_label(b.text):
+            beside = [o for o in lay.ordered if o is not b and o.lines and o.bbox[0] >= b.bbox[2] - 1
+                      and o.bbox[0] - b.bbox[2] < 3 * body
+                      and min(o.bbox[3], b.bbox[3]) - max(o.bbox[1], b.bbox[1])
+                      > 0.5 * min(o.bbox[3] - o.bbox[1], b.bbox[3] - b.bbox[1])]
+            if not beside:
+                break
+            o = min(beside, key=lambda o: o.bbox[0])
+            b.text = f"{b.text.strip()} {o.text.strip()}"
+            b.lines = [Line(b.text, bbox=union_bbox([b.bbox, o.bbox]),
+                            words=[w for ln in (*b.lines, *o.lines) for w in ln.words])]
+            b.bbox = union_bbox([b.bbox, o.bbox])
+            lay.ordered.remove(o)
+            if o in lay.blocks:
+                lay.blocks.remove(o)
+
+
+def _footnote(b: Block, text: str, lay: PageLayout, body: float) -> bool:
+    """Smaller type with a footnote's mark (①, [1], *); or, unmarked (OCR reads ① as
+    @ or ◎), clearly smaller type that ends its column low on the page and is no byline."""
+    if b.font_size <= 0.92 * body and P.is_footnote(text):
+        return True
+    if b.font_size > 0.85 * body or b.bbox[1] < 0.5 * lay.image.shape[0] or P.is_byline(text):
+        return False
+    x0, _, x1, y1 = b.bbox
+    return not any(o is not b and o.kind.in_article and o.bbox[1] >= y1 - 2
+                   and min(o.bbox[2], x1) - max(o.bbox[0], x0) > 0 for o in lay.ordered)
+
+
+def _caption_of(b: Block, photo: Block, body: float) -> bool:
+    """Directly under a photo (or over it, in smaller type than the body: a column's
+    text often ends just over a photo set into it), no wider than it, and a few lines
+    at most."""
+    bx0, by0, bx1, by1 = b.bbox
+    px0, py0, px1, py1 = photo.bbox
+    inside_x = bx0 >= px0 - body and bx1 <= px1 + body
+    below = 0 <= by0 - py1 < 1.5 * body
+    above = 0 <= py0 - by1 < 1.5 * body and b.font_size < 0.92 * body
+    return inside_x and (below or above) and (by1 - by0) < 5 * body

@@ -1,0 +1,299 @@
+"""Step 2, regions: rules by morphology, photos as large mid-tone or solid regions, text
+lines by a horizontal smear, lines grouped into blocks of one type size and parted at
+the columns (``columns``)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .. import patterns as P
+from ..model import PHOTO, RULE, TEXT, Block, union_bbox
+from .columns import (
+    _around_photos, _between_text, _leading, _split_touching_lines, find_gutters, split_at_gutters,
+    split_at_walls,
+)
+from .geometry import _horizontal, _inside, _overlaps
+from .image import _half, component_boxes, estimate_text_height
+
+
+def find_rules(ink: np.ndarray, ch: float) -> list[Block]:
+    """Rules are long: found at half resolution, where opening the page with long
+    kernels takes a quarter of the time."""
+    small = _half(ink, any_ink=True)
+    rules = []
+    for kernel in ((int(ch * 4), 1), (1, int(ch * 4))):
+        lines = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        for x, y, w, h in component_boxes(lines):
+            # Thin by its ink, not its box: a column rule on an old scan bends a few
+            # pixels over the page's height, so its box is wider than the rule (Chronicling
+            # America: rules 6 px thick in boxes up to 28 px wide, all lost to a box test).
+            thick = 2 * cv2.countNonZero(lines[y:y + h, x:x + w]) / max(w, h)
+            if thick <= max(3, ch / 3) and min(w, h) <= ch:
+                rules.append(Block(RULE, bbox=(2.0 * x, 2.0 * y, 2.0 * (x + w), 2.0 * (y + h))))
+    return rules
+
+
+def find_photos(gray: np.ndarray, ink: np.ndarray, ch: float) -> list[Block]:
+    """Photos are large areas of mid-tones (or solid ink) that text never makes. Found
+    at half resolution (they are large), their edges then drawn at full."""
+    sg, si, c = _half(gray, any_ink=False), _half(ink, any_ink=False), ch / 2
+    mid = ((sg > 50) & (sg < 205)).astype(np.uint8) * 255
+    k = max(3, int(c / 3)) | 1
+    mid = cv2.morphologyEx(mid, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    dense = cv2.blur(si, (int(c * 1.5) | 1, int(c * 1.5) | 1)) > 170
+    mask = mid | (dense.astype(np.uint8) * 255)
+    big = max(5, int(c)) | 1
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (big, big)))
+    photos = []
+    for x, y, w, h in component_boxes(mask):
+        if w > 4 * c and h > 4 * c and cv2.countNonZero(mask[y:y + h, x:x + w]) > 0.5 * w * h:
+            x, y, w, h = 2 * x, 2 * y, 2 * w, 2 * h
+            for x, y, w, h in _tight(gray[y:y + h, x:x + w] < 205, x, y, w, h, 4 * ch):
+                # Both ways: a chart of light tints with dark labels has white rows between
+                # its labels in the ink, but its tints fill them in the grey.
+                if w > 4 * ch and h > 4 * ch and not (_lines_of_text(ink[y:y + h, x:x + w])
+                                                      and _lines_of_text(gray[y:y + h, x:x + w] < 205)):
+                    photos.append(Block(PHOTO, bbox=(float(x), float(y), float(x + w), float(y + h))))
+    return photos
+
+
+def _lines_of_text(ink: np.ndarray) -> bool:
+    """Text blurred into solid blobs (a heavily blurred 150-dpi scan) passes for a photo
+    by its density, but keeps paper-white rows between its lines: three or more runs of
+    them, a tenth of the rows or more. A photo has none inside it."""
+    white = (ink > 0).mean(axis=1) < 0.05
+    runs = np.count_nonzero(np.diff(white.astype(np.int8)) == 1)
+    return runs >= 3 and white.mean() >= 0.1
+
+
+def _tight(toned: np.ndarray, x: int, y: int, w: int, h: int, least: float) -> list[tuple[int, int, int, int]]:
+    """The photos' boxes without the text lines the closing joined to them (a caption
+    set close under one): only rows and columns mostly toned (a line of text leaves
+    most of its row paper-white; a photo's shadows are toned too), the longest run of
+    rows, then every run of columns at least ``least`` wide (two photos side by side
+    that the closing joined are two photos), each with its own run of rows: a blurred
+    caption's densest row can pass for toned, but white rows part it from the photo."""
+    rows = _longest_run(toned.mean(axis=1) > 0.6)
+    if rows is None:
+        return [(x, y, w, h)]
+    # Columns over the photos' rows only, then rows over each one's columns: text the
+    # closing joined above a small photo would otherwise dilute every column's tone.
+    out = []
+    for c0, c1 in _bridged_runs(toned[rows[0]:rows[1]].mean(axis=0) > 0.6):
+        if c1 - c0 >= least:
+            r = _longest_run(toned[:, c0:c1].mean(axis=1) > 0.6) or rows
+            out.append((x + c0, y + r[0], c1 - c0, r[1] - r[0]))
+    return out
+
+
+def _bridged_runs(mask: np.ndarray, gap: int = 3) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in ``mask``, bridging gaps of ``gap``."""
+    idx = np.flatnonzero(mask)
+    if not idx.size:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > gap + 1)
+    starts, ends = np.r_[idx[0], idx[breaks + 1]], np.r_[idx[breaks], idx[-1]] + 1
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _longest_run(mask: np.ndarray, gap: int = 3) -> tuple[int, int] | None:
+    """(start, end) of the longest run of True in ``mask``, bridging gaps of ``gap``."""
+    return max(_bridged_runs(mask, gap), key=lambda r: r[1] - r[0], default=None)
+
+
+def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos: list[Block] = ()) -> list[Block]:
+    """Text lines by smearing glyphs sideways, then lines grouped into blocks. Gutters
+    are looked for with the ``photos`` and the rules across solid: taken out, a photo
+    leaves a white area that breaks the gutter beside it into pieces too short to
+    count, and a rule a gap through which the gutter runs on into what is under it."""
+    kw, kh = max(3, int(ch * 0.7)), max(1, int(ch * 0.15))
+    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (kw, kh)))
+    solid = ink.copy()
+    for b in [*photos, *(r for r in rules if _horizontal(r.bbox))]:
+        x0, y0, x1, y1 = map(int, b.bbox)
+        solid[y0:y1 + 1, x0:x1 + 1] = 255
+    gutters = _between_text(find_gutters(solid, ch, photos), photos, ch)
+    # A gutter narrower than the smear (or a speck in it) would join the lines of two
+    # columns into one piece: the smear is cut along each gutter found.
+    for gx0, gy0, gx1, gy1 in gutters:
+        smear[max(0, int(gy0)):int(gy1) + 1, max(0, int(gx0)):int(gx1) + 1] = 0
+    segs = []
+    for x, y, w, h in component_boxes(smear):
+        # Back to the ink's extent: the smear widened each piece by half a kernel a
+        # side, except where a gutter cut it.
+        piece = ink[y:y + h, x:x + w]
+        cols, rows = np.flatnonzero(piece.any(axis=0)), np.flatnonzero(piece.any(axis=1))
+        if not cols.size:
+            continue
+        x, y, w, h = x + int(cols[0]), y + int(rows[0]), int(cols[-1] - cols[0]) + 1, int(rows[-1] - rows[0]) + 1
+        if h < ch * 0.4 or w < ch * 0.2 or (w < ch * 0.5 and h < ch * 0.5) or h > ch * 8:
+            continue
+        segs.append((float(x), float(y), float(x + w), float(y + h)))
+    segs = _split_touching_lines(segs, ink, ch)
+    segs.sort(key=lambda s: (s[1], s[0]))
+    leading = _leading(segs)
+    display = P.HEADLINE_TO_BODY * float(np.median([s[3] - s[1] for s in segs])) if segs else float("inf")
+    blocks: list[list[tuple]] = []
+    for s in segs:
+        sh = s[3] - s[1]
+        best = None
+        for b in blocks:
+            last = b[-1]
+            lh = last[3] - last[1]
+            overlap = min(s[2], last[2]) - max(s[0], last[0])
+            narrow = min(s[2] - s[0], last[2] - last[0])
+            gap = s[1] - last[3]
+            # Lines of a column differ in height by their ascenders, descenders and
+            # punctuation; a line in headline type beside a smaller one is a headline
+            # over its subtitle or under its kicker: kept apart, each is typed by its size.
+            titled = max(sh, lh) >= display and max(sh, lh) >= P.SUBHEAD_TO_BODY * min(sh, lh)
+            if overlap > 0.5 * narrow and -0.3 * lh < gap < max(0.9, leading) * min(lh, sh) and 0.7 < sh / lh < 1.45 \
+                    and not titled:
+                best = b
+        if best is not None:
+            best.append(s)
+        else:
+            blocks.append([s])
+    out = []
+    for b in blocks:
+        heights = sorted(s[3] - s[1] for s in b)
+        out.append(Block(TEXT, bbox=union_bbox(b), font_size=float(heights[len(heights) // 2])))
+    photo_boxes = [p.bbox for p in photos]
+    merged = merge_touching(out, [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]], gutters,
+                            photo_boxes)
+    return _uncontained([piece for b in merged for part in split_at_gutters(b, ink, ch)
+                         for wall_part in split_at_walls(part, gutters, ink, ch)
+                         for piece in _around_photos(wall_part, photo_boxes, ink)], ch)
+
+
+def _uncontained(blocks: list[Block], ch: float) -> list[Block]:
+    """Blocks that lie inside no other: OCR reads a block's whole box, so a piece inside
+    another is read twice. On a page set solid and printed warped, lines of a paragraph
+    touch and are measured at half again body size, and a word set apart by the wide
+    spaces of a justified line, at body size, joins none of them: a page of one column
+    was read as one block and twenty pieces inside it, each line read again."""
+    out: list[Block] = []
+    for b in sorted(blocks, key=lambda b: -(b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1])):
+        if not any(_inside(b.bbox, o.bbox, ch / 4) for o in out):
+            out.append(b)
+    return [b for b in blocks if any(b is o for o in out)]
+
+
+def merge_touching(blocks: list[Block], walls=(), gutters=(), photos=()) -> list[Block]:
+    """Merge blocks that overlap, or sit on one line a word space apart, in one type size.
+
+    A justified line can smear into several pieces (wide spaces around punctuation, a
+    headline's colon); OCR'd separately they would duplicate or scramble the text.
+    ``walls`` are vertical rules: nothing is merged across one. ``gutters`` part two
+    blocks only when they stand between them. No merged block takes in part of one of
+    the ``photos`` (the columns over a photo set across them and those under it would
+    otherwise make one block, and the gutter between them is broken by the photo).
+    """
+    blocks = list(blocks)
+    while True:
+        # Sweep in order of top edge: only blocks that start within a line of another's
+        # bottom can touch it. Union-find collects the groups; repeat until stable,
+        # since a merged box can reach a block neither part reached.
+        order = sorted(range(len(blocks)), key=lambda i: blocks[i].bbox[1])
+        parent = list(range(len(blocks)))
+
+        def find(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        merged = False
+        for n, i in enumerate(order):
+            a = blocks[i]
+            reach = a.bbox[3] + a.font_size
+            for j in order[n + 1:]:
+                b = blocks[j]
+                if b.bbox[1] > reach:
+                    break
+                if _same_size(a, b) and _touch(a, b) and not _walled(a.bbox, b.bbox, walls) \
+                        and not _parted(a.bbox, b.bbox, gutters) and not _over_photo(a.bbox, b.bbox, photos):
+                    ri, rj = find(i), find(j)
+                    if ri != rj:
+                        parent[rj] = ri
+                        merged = True
+        if not merged:
+            return blocks
+        groups: dict[int, list[Block]] = {}
+        for i, b in enumerate(blocks):
+            groups.setdefault(find(i), []).append(b)
+        blocks = [Block(TEXT, bbox=union_bbox(g_.bbox for g_ in g), font_size=max(g_.font_size for g_ in g))
+                  if len(g) > 1 else g[0] for g in groups.values()]
+
+
+def _same_size(a: Block, b: Block) -> bool:
+    return max(a.font_size, b.font_size) / max(1.0, min(a.font_size, b.font_size)) < 1.2
+
+
+def _parted(a, b, gutters) -> bool:
+    """Does a gutter run between the two boxes, side by side?"""
+    left, right = (a, b) if a[0] <= b[0] else (b, a)
+    return any(left[2] - 2 <= (gx0 + gx1) / 2 <= right[0] + 2 and gy0 < max(a[3], b[3]) and gy1 > min(a[1], b[1])
+               for gx0, gy0, gx1, gy1 in gutters)
+
+
+def _walled(a, b, walls) -> bool:
+    """Would the two boxes' union hold a wall? Not only a wall between them: a line that
+    spans the page (a dateline over ruled columns) would otherwise take in the column
+    under it, and the merged box every column after."""
+    x0, y0, x1, y1 = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+    return any(x0 + 2 < (wx0 + wx1) / 2 < x1 - 2 and wy0 < y1 and wy1 > y0 for wx0, wy0, wx1, wy1 in walls)
+
+
+def _over_photo(a, b, photos) -> bool:
+    both = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+    return any(_overlaps(both, p) for p in photos)
+
+
+def _touch(a: Block, b: Block) -> bool:
+    ax0, ay0, ax1, ay1 = a.bbox
+    bx0, by0, bx1, by1 = b.bbox
+    ix = min(ax1, bx1) - max(ax0, bx0)
+    iy = min(ay1, by1) - max(ay0, by0)
+    if ix > 0 and iy > 0:
+        return True
+    size = max(a.font_size, b.font_size)
+    same_line = iy > 0.5 * min(ay1 - ay0, by1 - by0, 2 * size) and -ix < 1.0 * size
+    # The next line of a centred headline: narrower, under it, a line space apart.
+    next_line = ix > 0.5 * min(ax1 - ax0, bx1 - bx0) and -iy < 0.6 * size
+    return same_line or next_line
+
+
+def find_regions(gray: np.ndarray, ink: np.ndarray) -> tuple[list[Block], float]:
+    """All blocks of a page (rules, photos, text), and the body text height."""
+    ch = estimate_text_height(ink)
+    rules = find_rules(ink, ch)
+    work = ink.copy()
+    m = max(2, int(ch / 8))  # a blurred rule's edge pixels would make sliver text blocks
+    for r in rules:
+        x0, y0, x1, y1 = map(int, r.bbox)
+        work[max(0, y0 - m):y1 + 1 + m, max(0, x0 - m):x1 + 1 + m] = 0
+    # Photos on the ink as it is: a photo's texture passes for rules, and with those
+    # taken out its rows look like lines of text.
+    photos = find_photos(gray, ink, ch)
+    for p in photos:
+        x0, y0, x1, y1 = map(int, p.bbox)
+        work[y0:y1 + 1, x0:x1 + 1] = 0
+    # A photo's straight dark edges and bands pass for rules; inside a photo they are
+    # none, and as walls they would split the text beside it.
+    rules = [r for r in rules if not any(_inside(r.bbox, p.bbox, ch / 2) for p in photos)]
+    text = [b for b in find_text_blocks(work, ch, rules, photos) if not _scan_edge(b, ink.shape, ch)]
+    return rules + photos + text, ch
+
+
+def _scan_edge(b: Block, shape, ch: float) -> bool:
+    """A sliver along the image's left or right edge (a dark border or the shadow of
+    the binding, which flattening leaves specked) is the scanner's, not text: within
+    half a glyph of the edge and narrower than two glyphs; and so is a blot in a corner
+    (a headline by its size, it would head the story under it)."""
+    x0, y0, x1, y1 = b.bbox
+    left, right = x0 < ch / 2, x1 > shape[1] - ch / 2
+    top, bottom = y0 < ch / 2, y1 > shape[0] - ch / 2
+    corner = (left or right) and (top or bottom) and x1 - x0 < 3 * ch and y1 - y0 < 3 * ch
+    return (left or right) and x1 - x0 < 2 * ch or corner
