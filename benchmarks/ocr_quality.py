@@ -108,8 +108,8 @@ def _write_small(img, out: Path, width: int, quality: int) -> None:
                 [cv2.IMWRITE_JPEG_QUALITY, quality])
 
 
-def whole_page_tesseract(path: Path, dpi: int) -> str:
-    return subprocess.run(["tesseract", str(path), "-", "-l", "chi_sim", "--psm", "3", "--dpi", str(dpi)],
+def whole_page_tesseract(path: Path, dpi: int, lang: str = "chi_sim") -> str:
+    return subprocess.run(["tesseract", str(path), "-", "-l", lang, "--psm", "3", "--dpi", str(dpi)],
                           capture_output=True, text=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"},
                           check=True).stdout
 
@@ -177,21 +177,22 @@ def chronam_pages(k: int) -> list[Path]:
     return picked[:k]
 
 
-def chronam(k: int, work: Path, pictures: Path | None = None) -> None:
+def chronam(k: int, work: Path, pictures: Path | None = None, modes=("auto", "always")) -> None:
     pdfs = chronam_pages(k)
     if not pdfs:
         print("no Chronicling America pages in ../shared/data/chronam")
         return
     print(f"\nChronicling America, {len(pdfs)} pages: agreement with the ABBYY ALTO; our articles and regions")
-    print(f"{'page':52s} {'mode':>6s} {'CER':>7s} {'bag F1':>7s} {'articles':>8s} {'largest':>7s}")
-    for mode in ("auto", "always"):
+    print("(psm 3: whole-page tesseract -l eng on the image our OCR read, only with --ocr always)")
+    print(f"{'page':52s} {'mode':>6s} {'CER':>7s} {'bag F1':>7s} {'psm3 F1':>7s} {'articles':>8s} {'largest':>7s}")
+    for mode in modes:
         db = work / f"chronam-{mode}.db"
         wall = ingest(pdfs, db, "--lang", "eng", "--ocr", mode)
         con = sqlite3.connect(db)
-        cers = []
+        cers, f1s, psm3s = [], [], []
         for pdf in pdfs:
             alto = " ".join(b.text for b in C.alto_blocks(pdf.with_suffix(".xml")))
-            row = con.execute("select id, image_path from pages where source_path = ?",
+            row = con.execute("select id, image_path, dpi from pages where source_path = ?",
                               [str(pdf.resolve())]).fetchone()
             ours = " ".join(t or "" for (t,) in con.execute(
                 "select text from blocks where page_id = ? order by reading_order", [row[0]])) if row else ""
@@ -200,7 +201,12 @@ def chronam(k: int, work: Path, pictures: Path | None = None) -> None:
                 [row[0] if row else None]).fetchone()
             c = cer(squeeze(alto), squeeze(ours))
             cers.append(c)
-            print(f"{str(pdf.relative_to(CHRONAM))[-52:]:52s} {mode:>6s} {c:7.4f} {word_bag_f1(alto, ours):7.3f} "
+            f1s.append(word_bag_f1(alto, ours))
+            psm3 = ""
+            if mode == "always" and row and row[1]:
+                psm3s.append(word_bag_f1(alto, whole_page_tesseract(db.parent / row[1], row[2] or 300, "eng")))
+                psm3 = f"{psm3s[-1]:7.3f}"
+            print(f"{str(pdf.relative_to(CHRONAM))[-52:]:52s} {mode:>6s} {c:7.4f} {f1s[-1]:7.3f} {psm3:>7s} "
                   f"{n:8d} {(largest or 0) / max(1, total or 0):7.0%}", flush=True)
             if pictures and row and mode == "auto":
                 pictures.mkdir(parents=True, exist_ok=True)
@@ -209,7 +215,10 @@ def chronam(k: int, work: Path, pictures: Path | None = None) -> None:
                               "select x, y, w, h, region from blocks where page_id = ?", [row[0]])]
                 region_picture(db.parent / row[1], blocks, pictures / f"chronam_{pdf.parent.name}_{pdf.stem}.jpg")
         con.close()
-        print(f"{'mean':52s} {mode:>6s} {sum(cers) / len(cers):7.4f}   ({wall / len(pdfs):.1f} s/page)")
+        below = sum(f < p for f, p in zip(f1s, psm3s))
+        print(f"{'mean':52s} {mode:>6s} {sum(cers) / len(cers):7.4f} {sum(f1s) / len(f1s):7.3f} "
+              + (f"{sum(psm3s) / len(psm3s):7.3f}  ({below} pages below psm 3)" if psm3s else "")
+              + f"  ({wall / len(pdfs):.1f} s/page)")
 
 
 def devset(root: Path, dpis: tuple[int, ...], work: Path, pictures: Path | None = None) -> None:
@@ -265,6 +274,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--dpi", default="300", help="resolutions to draw from, comma-separated: 200,300")
     ap.add_argument("--chronam", type=int, default=3, help="Chronicling America pages to compare (0: none)")
+    ap.add_argument("--chronam-modes", default="auto,always",
+                    help="--ocr modes to ingest the Chronicling America pages with, comma-separated")
     ap.add_argument("--devset", type=Path, nargs="?", const=DEVSET, default=None,
                     help=f"also score the pages of another renderer (default folder: {DEVSET})")
     ap.add_argument("--devset-dpi", default="300,200", help="resolutions of the devset scans to score")
@@ -279,7 +290,7 @@ def main() -> None:
     if args.devset:
         devset(args.devset, tuple(int(x) for x in args.devset_dpi.split(",")), work, args.pictures)
     if args.chronam:
-        chronam(args.chronam, work, args.pictures)
+        chronam(args.chronam, work, args.pictures, tuple(args.chronam_modes.split(",")))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

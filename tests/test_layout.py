@@ -134,6 +134,73 @@ def test_old_style_columns_rules_and_solid_lines():
     assert set(upper) == {0} and set(notice) == {1} and set(lower) == {2}, (upper, notice, lower)
 
 
+def _heavy_page(rule: float, tilt: float = 0.0, fat: int = 2):
+    """Two columns of Latin text set solid and printed heavy (strokes ``fat`` pixels
+    fatter), the second set up against a column rule ``rule`` glyph heights thick, the
+    page turned ``tilt`` degrees: a Chronicling America page off microfilm."""
+    import cv2
+    from PIL import Image, ImageDraw
+
+    W, H, size, colw = 1300, 1500, 26, 540
+    img = Image.new("L", (W, H), 255)
+    draw = ImageDraw.Draw(img)
+    body = render.font(render.SERIF, size)
+    rng = random.Random(7)
+    words = ("the legislature passed a bill for the relief of settlers upon public lands "
+             "and the senate adjourned until monday after a long debate on the railroad").split()
+    lines, xr = [], 60 + colw + 20
+    for x in (60, xr + 12):
+        y = 80
+        while y + size < H - 80:
+            line = words[rng.randrange(len(words))]
+            while body.getlength(line + " x" * 8) < colw:
+                line += " " + words[rng.randrange(len(words))]
+            draw.text((x, y), line, font=body, fill=0)
+            lines.append((x, y, x + body.getlength(line), y + size))
+            y += size
+    gray = np.asarray(img).copy()
+    ch = layout.estimate_text_height(layout.binarise(gray))
+    t = max(2, int(round(rule * ch)))
+    gray[60:H - 60, xr:xr + t] = 0
+    gray = cv2.erode(gray, np.ones((fat, fat), np.uint8))
+    if tilt:
+        gray = cv2.warpAffine(gray, cv2.getRotationMatrix2D((W / 2, H / 2), tilt, 1.0), (W, H), borderValue=255)
+    ink = layout.binarise(gray)
+    blocks, c = layout.find_regions(gray, ink)
+    text = [b for b in blocks if b.kind == layout.TEXT]
+    lost = [ln for ln in lines if not any(b.bbox[0] <= (ln[0] + ln[2]) / 2 <= b.bbox[2]
+                                          and b.bbox[1] <= (ln[1] + ln[3]) / 2 <= b.bbox[3] for b in text)]
+    return blocks, text, lost, (xr, xr + t), c
+
+
+def test_a_heavy_column_rule_is_a_rule_and_the_text_against_it_is_kept():
+    """A column rule four tenths of a glyph thick (a Chronicling America page has rules of
+    6 and 9.5 px with type 27 px tall) was no rule: the lines touching it and the rule
+    were one piece taller than any line, and that piece, two thirds of the text, was
+    dropped."""
+    blocks, text, lost, (r0, r1), _ = _heavy_page(0.4)
+    assert [b for b in blocks if b.kind == layout.RULE and b.bbox[3] - b.bbox[1] > 1000 and b.bbox[0] < r1
+            and b.bbox[2] > r0]
+    assert not lost, f"{len(lost)} lines in no block"
+    assert not [b.bbox for b in text if b.bbox[0] < r0 and b.bbox[2] > r1]
+
+
+def test_the_text_hung_on_a_rule_too_heavy_to_be_one_is_kept():
+    """A bar of nine tenths of a glyph is no rule, but the lines that touch it are still
+    lines: the bar's long straight strokes are taken out of the piece they make."""
+    _, _, lost, _, _ = _heavy_page(0.9)
+    assert not lost, f"{len(lost)} lines in no block"
+
+
+def test_lines_set_solid_printed_heavy_and_aslant_are_cut_apart():
+    """Heavy print a little aslant leaves the rows between lines a fifth full of ink or
+    more: the lines were kept together, measured at two to five times body size and
+    typed as headlines."""
+    _, text, lost, _, c = _heavy_page(0.3, tilt=0.8)
+    assert not lost
+    assert not [b.font_size for b in text if b.font_size > 1.5 * c], c
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2, 4])
 def test_article_regions_match_the_articles(articles, seed):
     """On rendered pages (articles side by side, a lead over a rule, a full-height

@@ -28,8 +28,10 @@ def find_rules(ink: np.ndarray, ch: float) -> list[Block]:
             # Thin by its ink, not its box: a column rule on an old scan bends a few
             # pixels over the page's height, so its box is wider than the rule (Chronicling
             # America: rules 6 px thick in boxes up to 28 px wide, all lost to a box test).
+            # A rule is lighter than the strokes of the type around it is tall: column rules
+            # of one Chronicling America page are 6 px and 9.5 px, with text 27 px tall.
             thick = 2 * cv2.countNonZero(lines[y:y + h, x:x + w]) / max(w, h)
-            if thick <= max(3, ch / 3) and min(w, h) <= ch:
+            if thick <= max(3, ch / 2) and min(w, h) <= ch:
                 rules.append(Block(RULE, bbox=(2.0 * x, 2.0 * y, 2.0 * (x + w), 2.0 * (y + h))))
     return rules
 
@@ -118,6 +120,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     # columns into one piece: the smear is cut along each gutter found.
     for gx0, gy0, gx1, gy1 in gutters:
         smear[max(0, int(gy0)):int(gy1) + 1, max(0, int(gx0)):int(gx1) + 1] = 0
+    smear = _unjoined(smear, ink, ch, (kw, kh))
     segs = []
     for x, y, w, h in component_boxes(smear):
         # Back to the ink's extent: the smear widened each piece by half a kernel a
@@ -127,10 +130,14 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
         if not cols.size:
             continue
         x, y, w, h = x + int(cols[0]), y + int(rows[0]), int(cols[-1] - cols[0]) + 1, int(rows[-1] - rows[0]) + 1
-        if h < ch * 0.4 or w < ch * 0.2 or (w < ch * 0.5 and h < ch * 0.5) or h > ch * 8:
+        if h < ch * 0.4 or w < ch * 0.2 or (w < ch * 0.5 and h < ch * 0.5):
             continue
         segs.append((float(x), float(y), float(x + w), float(y + h)))
-    segs = _split_touching_lines(segs, ink, ch)
+    # A piece taller than any line of type is a picture, or lines of a page set solid
+    # that the smear joined: it is cut at the rows between lines first, and only what
+    # is still that tall is let go (a Chronicling America advertisement of 30 lines
+    # that touched, and its text, were lost whole).
+    segs = [s for s in _split_touching_lines(segs, ink, ch) if s[3] - s[1] <= ch * 8]
     segs.sort(key=lambda s: (s[1], s[0]))
     leading = _leading(segs)
     display = P.HEADLINE_TO_BODY * float(np.median([s[3] - s[1] for s in segs])) if segs else float("inf")
@@ -165,6 +172,28 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     return _uncontained([piece for b in merged for part in split_at_gutters(b, ink, ch)
                          for wall_part in split_at_walls(part, gutters, ink, ch)
                          for piece in _around_photos(wall_part, photo_boxes, ink)], ch)
+
+
+def _unjoined(smear: np.ndarray, ink: np.ndarray, ch: float, kernel: tuple[int, int]) -> np.ndarray:
+    """The smear, with the long straight strokes taken out of its pieces taller than
+    any line of type. A rule that ``find_rules`` passed over (a column rule half again
+    as heavy as the others, a double rule under the masthead) is one piece with every
+    line that touches it: on a Chronicling America page, two columns' worth of text hung
+    on one such rule, and all of it was dropped as a piece too tall to be a line. A
+    stroke that long is in no line of type: the pieces of a line are left as they are."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    tall = np.flatnonzero(stats[1:, cv2.CC_STAT_HEIGHT] > 8 * ch) + 1
+    if not tall.size:
+        return smear
+    small = _half(ink, any_ink=True)
+    long = max(3, int(ch * 4))  # at half resolution: eight glyphs, as in find_rules
+    strokes = (cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long)))
+               | cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long, 1))))
+    strokes = cv2.resize(strokes, (smear.shape[1], smear.shape[0]), interpolation=cv2.INTER_NEAREST)
+    strokes = cv2.dilate(strokes, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))  # as the smear widened it
+    out = smear.copy()
+    out[(strokes > 0) & np.isin(labels, tall)] = 0
+    return out
 
 
 def _uncontained(blocks: list[Block], ch: float) -> list[Block]:
