@@ -134,7 +134,7 @@ def test_old_style_columns_rules_and_solid_lines():
     assert set(upper) == {0} and set(notice) == {1} and set(lower) == {2}, (upper, notice, lower)
 
 
-def _heavy_page(rule: float, tilt: float = 0.0, fat: int = 2):
+def _heavy_page(rule: float, tilt: float = 0.0, fat: int = 2, blot: bool = False):
     """Two columns of Latin text set solid and printed heavy (strokes ``fat`` pixels
     fatter), the second set up against a column rule ``rule`` glyph heights thick, the
     page turned ``tilt`` degrees: a Chronicling America page off microfilm."""
@@ -160,8 +160,10 @@ def _heavy_page(rule: float, tilt: float = 0.0, fat: int = 2):
             y += size
     gray = np.asarray(img).copy()
     ch = layout.estimate_text_height(layout.binarise(gray))
-    t = max(2, int(round(rule * ch)))
+    t = max(2, int(round(rule * ch))) if rule else 0
     gray[60:H - 60, xr:xr + t] = 0
+    if blot:  # a smudge over the gutter, joining a line of each column
+        gray[700:735, 485:640] = 0
     gray = cv2.erode(gray, np.ones((fat, fat), np.uint8))
     if tilt:
         gray = cv2.warpAffine(gray, cv2.getRotationMatrix2D((W / 2, H / 2), tilt, 1.0), (W, H), borderValue=255)
@@ -190,6 +192,15 @@ def test_the_text_hung_on_a_rule_too_heavy_to_be_one_is_kept():
     lines: the bar's long straight strokes are taken out of the piece they make."""
     _, _, lost, _, _ = _heavy_page(0.9)
     assert not lost, f"{len(lost)} lines in no block"
+
+
+def test_columns_of_solid_lines_joined_by_a_smudge_are_not_read_across():
+    """Two columns of lines set solid, each one piece, and a smudge over the gutter
+    makes them one: cut into its lines as it stood, every line would run across both
+    columns. The piece is parted where white runs down it first."""
+    _, text, lost, (r0, r1), _ = _heavy_page(0.0, blot=True)
+    assert not lost, f"{len(lost)} lines in no block"
+    assert not [b.bbox for b in text if b.bbox[0] < 600 and b.bbox[2] > 632]
 
 
 def test_lines_set_solid_printed_heavy_and_aslant_are_cut_apart():

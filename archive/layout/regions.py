@@ -10,7 +10,7 @@ import numpy as np
 from .. import patterns as P
 from ..model import PHOTO, RULE, TEXT, Block, union_bbox
 from .columns import (
-    _around_photos, _between_text, _leading, _split_touching_lines, find_gutters, split_at_gutters,
+    WIDE, _around_photos, _between_text, _leading, _runs, _split_touching_lines, find_gutters, split_at_gutters,
     split_at_walls,
 )
 from .geometry import _horizontal, _inside, _overlaps
@@ -121,7 +121,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     for gx0, gy0, gx1, gy1 in gutters:
         smear[max(0, int(gy0)):int(gy1) + 1, max(0, int(gx0)):int(gx1) + 1] = 0
     smear = _unjoined(smear, ink, ch, (kw, kh))
-    segs = []
+    segs, tall = [], []
     for x, y, w, h in component_boxes(smear):
         # Back to the ink's extent: the smear widened each piece by half a kernel a
         # side, except where a gutter cut it.
@@ -132,11 +132,15 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
         x, y, w, h = x + int(cols[0]), y + int(rows[0]), int(cols[-1] - cols[0]) + 1, int(rows[-1] - rows[0]) + 1
         if h < ch * 0.4 or w < ch * 0.2 or (w < ch * 0.5 and h < ch * 0.5):
             continue
-        segs.append((float(x), float(y), float(x + w), float(y + h)))
-    # A piece taller than any line of type is a picture, or lines of a page set solid
-    # that the smear joined: it is cut at the rows between lines first, and only what
-    # is still that tall is let go (a Chronicling America advertisement of 30 lines
-    # that touched, and its text, were lost whole).
+        (tall if h > ch * 8 else segs).append((float(x), float(y), float(x + w), float(y + h)))
+    # A piece taller than any line of type is a picture, or lines set solid that touch
+    # (heavy print: a whole column was one piece, and lost). Lines are a column wide: a
+    # piece no wider than the page's long lines is cut into its lines; a wider one
+    # (columns side by side that a blot or a stray stroke joined) is let go, as cut
+    # into horizontal slices it would be read straight across the columns.
+    widths = [s[2] - s[0] for s in segs if s[3] - s[1] <= 1.6 * ch]
+    column = float(np.percentile(widths, 75)) if widths else 0.0
+    segs += [c for t in tall for c in _columns_within(t, ink, ch) if c[2] - c[0] <= 1.3 * column]
     segs = [s for s in _split_touching_lines(segs, ink, ch) if s[3] - s[1] <= ch * 8]
     segs.sort(key=lambda s: (s[1], s[0]))
     leading = _leading(segs)
@@ -172,6 +176,25 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     return _uncontained([piece for b in merged for part in split_at_gutters(b, ink, ch)
                          for wall_part in split_at_walls(part, gutters, ink, ch)
                          for piece in _around_photos(wall_part, photo_boxes, ink)], ch)
+
+
+def _columns_within(s: tuple, ink: np.ndarray, ch: float) -> list[tuple]:
+    """A tall piece parted where white runs down most of it, 0.4 of a glyph wide (a
+    gutter that a smudge over a few lines bridged): each part a column of its own. A
+    band that wide in a column of text crosses a letter on most lines."""
+    x0, y0, x1, y1 = map(int, s)
+    inked = (ink[y0:y1, x0:x1] > 0).mean(axis=0)
+    edges = [0]
+    for a, b in _runs(inked <= 0.15):
+        if a > 0 and b < len(inked) and b - a >= max(2, WIDE * ch):
+            edges += [a, b]
+    edges.append(len(inked))
+    out = []
+    for a, b in zip(edges[::2], edges[1::2]):
+        xs = np.flatnonzero(inked[a:b])
+        if xs.size:
+            out.append((float(x0 + a + xs[0]), s[1], float(x0 + a + xs[-1] + 1), s[3]))
+    return out
 
 
 def _unjoined(smear: np.ndarray, ink: np.ndarray, ch: float, kernel: tuple[int, int]) -> np.ndarray:
