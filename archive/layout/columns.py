@@ -264,8 +264,9 @@ def _stacked_lines(s: tuple, ink: np.ndarray, ch: float) -> list[tuple]:
                 and rows[i] <= 0.7 * rows[max(0, i - int(glyph)):i].max()
                 and rows[i] <= 0.7 * rows[i + 1:i + 1 + int(glyph)].max()):
             cuts.append(i)
+    cuts.sort()
     out = []
-    for a, b in zip([0, *sorted(cuts)], [*sorted(cuts), len(rows)]):
+    for a, b in zip([0, *cuts], [*cuts, len(rows)]):
         ys = np.flatnonzero(piece[a:b].any(axis=1))
         if ys.size:
             out.append((s[0], float(y0 + a + ys[0]), s[2], float(y0 + a + ys[-1] + 1)))

@@ -20,10 +20,8 @@ from .image import _half, component_boxes, estimate_text_height
 def find_rules(ink: np.ndarray, ch: float) -> list[Block]:
     """Rules are long: found at half resolution, where opening the page with long
     kernels takes a quarter of the time."""
-    small = _half(ink, any_ink=True)
     rules = []
-    for kernel in ((int(ch * 4), 1), (1, int(ch * 4))):
-        lines = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+    for lines in _long_strokes(_half(ink, any_ink=True), ch):
         for x, y, w, h in component_boxes(lines):
             # Thin by its ink, not its box: a column rule on an old scan bends a few
             # pixels over the page's height, so its box is wider than the rule (Chronicling
@@ -34,6 +32,14 @@ def find_rules(ink: np.ndarray, ch: float) -> list[Block]:
             if thick <= max(3, ch / 2) and min(w, h) <= ch:
                 rules.append(Block(RULE, bbox=(2.0 * x, 2.0 * y, 2.0 * (x + w), 2.0 * (y + h))))
     return rules
+
+
+def _long_strokes(small: np.ndarray, ch: float) -> tuple[np.ndarray, np.ndarray]:
+    """The horizontal and the vertical runs of ink eight glyphs long or more, on the page
+    at half resolution (``_half``): rules, and strokes no line of type holds."""
+    n = int(ch * 4)
+    return tuple(cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, k))
+                 for k in ((n, 1), (1, n)))
 
 
 def find_photos(gray: np.ndarray, ink: np.ndarray, ch: float) -> list[Block]:
@@ -208,11 +214,8 @@ def _unjoined(smear: np.ndarray, ink: np.ndarray, ch: float, kernel: tuple[int, 
     tall = np.flatnonzero(stats[1:, cv2.CC_STAT_HEIGHT] > 8 * ch) + 1
     if not tall.size:
         return smear
-    small = _half(ink, any_ink=True)
-    long = max(3, int(ch * 4))  # at half resolution: eight glyphs, as in find_rules
-    strokes = (cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long)))
-               | cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long, 1))))
-    strokes = cv2.resize(strokes, (smear.shape[1], smear.shape[0]), interpolation=cv2.INTER_NEAREST)
+    across, down = _long_strokes(_half(ink, any_ink=True), ch)
+    strokes = cv2.resize(across | down, (smear.shape[1], smear.shape[0]), interpolation=cv2.INTER_NEAREST)
     strokes = cv2.dilate(strokes, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))  # as the smear widened it
     out = smear.copy()
     out[(strokes > 0) & np.isin(labels, tall)] = 0
