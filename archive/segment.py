@@ -29,6 +29,7 @@ class _Draft:
     head: list[Block] = field(default_factory=list)
     byline: Block | None = None
     more_bylines: list[Block] = field(default_factory=list)  # a second byline in the article's region
+    inline_bylines: list[Block] = field(default_factory=list)  # bylines met after paragraphs, kept among them
     paragraphs: list[Block] = field(default_factory=list)
     notes: list[Block] = field(default_factory=list)
     advertisement: bool = False
@@ -126,7 +127,14 @@ def segment(units: list[Block], repairs: list[Repair]) -> list[Article]:
         if cur is None or cur.closed or (u.kind == BYLINE and (cur.byline or cur.paragraphs) and not same_region):
             cur = new_draft()
             cur.region = u.region
-        if u.kind == BYLINE and cur.byline is not None:
+        if u.kind == BYLINE and cur.paragraphs:
+            # A byline after paragraphs of the story: the byline of a story within it
+            # (a roundup of items, each with its title line and byline) stays where it
+            # is printed; one that nothing follows is the byline printed at the end
+            # (``_finish``).
+            cur.paragraphs.append(u)
+            cur.inline_bylines.append(u)
+        elif u.kind == BYLINE and cur.byline is not None:
             cur.more_bylines.append(u)
         elif u.kind == BYLINE:
             cur.byline = u
@@ -301,6 +309,9 @@ def _finish(d: _Draft, order: int) -> Article:
         headline = head[k]
         kicker = " ".join(head[:k]) or None
         subtitle = " ".join(head[k + 1:]) or None
+    while d.paragraphs and any(d.paragraphs[-1] is b for b in d.inline_bylines):
+        d.more_bylines.insert(0, d.paragraphs.pop())
+    kept = {id(p) for p in d.paragraphs}
     bylines = [b for b in (d.byline, *d.more_bylines) if b is not None]
     captions = []
     for m in d.members:
@@ -310,7 +321,8 @@ def _finish(d: _Draft, order: int) -> Article:
     article = Article(
         headline=headline, kicker=kicker, subtitle=subtitle,
         byline=" ".join(b.text for b in bylines) or None,
-        authors=[name for b in bylines for name in P.byline_authors(b.text)],
+        authors=[name for b in (*bylines, *(b for b in d.inline_bylines if id(b) in kept))
+                 for name in P.byline_authors(b.text)],
         blocks=[Paragraph(ParagraphKind.SUBHEAD if p.kind == SUBHEAD else ParagraphKind.PARAGRAPH, p.text, p.bbox)
                 for p in d.paragraphs],
         captions=captions,

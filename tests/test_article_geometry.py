@@ -4,7 +4,7 @@ did not write. Plain blocks, no image: each test builds the page's boxes as the
 layout stage measures them."""
 
 from archive import layout
-from archive.model import BODY, CAPTION, HEADLINE, NOTE, PHOTO, RULE, SUBHEAD, TEXT, Block
+from archive.model import BODY, BYLINE, CAPTION, HEADLINE, NOTE, PHOTO, RULE, SUBHEAD, TEXT, Block
 from archive.segment import segment
 
 SIZE = 40.0  # body glyph height in pixels (a 300-dpi page)
@@ -145,6 +145,24 @@ def test_a_note_inside_its_region_does_not_end_the_story():
     for u in units:
         u.region = None
     assert len(segment(units, [])) == 3
+
+
+def test_the_byline_of_a_story_within_a_story_stays_where_it_is_printed():
+    """A roundup: items under one headline, each with its title line and byline. The
+    byline after an item's title was taken for the article's byline and moved to its
+    head (devset: 本报记者王德颖戴鹏 under 便民『指路卡』——平顶山交警为民服务记事). A
+    byline that nothing follows is the one printed at the end, the article's."""
+    def unit(kind, t):
+        return Block(kind, text=t, region=0)
+    units = [unit(HEADLINE, "送温暖重实效"), unit(BYLINE, "本报记者程曦"), unit(BODY, "江西省积极做好扶贫解困工作。"),
+             unit(BODY, "便民『指路卡』——平顶山交警为民服务记事"), unit(BYLINE, "本报记者王德颖戴鹏"),
+             unit(BODY, "在河南省平顶山市，记者得到一项特别的服务。"), unit(BYLINE, "本报记者李长云")]
+    [a] = segment(units, [])
+    assert a.byline == "本报记者程曦 本报记者李长云"
+    body = a.body
+    assert body.index("指路卡") < body.index("王德颖戴鹏") < body.index("在河南省")
+    assert "李长云" not in body
+    assert {"程曦", "王德颖戴鹏", "李长云"} <= set(a.authors)
 
 
 def test_a_column_right_of_a_flush_left_headline_stays_with_its_story():

@@ -267,6 +267,57 @@ def test_the_stems_of_letters_in_a_column_make_no_rule():
     assert not [r for r in rules if r[2] < r0 - 10 or r[0] > r1 + 10], rules
 
 
+def _hairline_page(story_under: bool):
+    """Two columns of Chinese text set above and under a photo, a line over it and three
+    under its caption, parted by a hairline as long as those lines (the devset: 2 px,
+    85 and 170 px long, type 34 px tall); with ``story_under``, a story under them in
+    the same columns, parted by the same rule full length. Returns the blocks found,
+    the hairline's x and the short hairlines' spans."""
+    from PIL import Image, ImageDraw
+
+    W, H, size, colw, gap = 1000, 1500, 34, 400, 38
+    img = Image.new("L", (W, H), 255)
+    draw = ImageDraw.Draw(img)
+    body = render.font(render.SERIF, size)
+    text = "新华社马那瓜电萨尔瓦多法拉本多马蒂民族解放阵线危地马拉全国革命联盟和尼加拉瓜桑地诺民族解放阵线"
+    x2, hx = 80 + colw + gap, 80 + colw + gap // 2
+    spans = []
+    for y, n in ((120, 1), (640, 3)) + (((900, 10),) if story_under else ()):
+        for x in (80, x2):
+            for i in range(n):
+                k = (x + 7 * i + y) % 20
+                draw.text((x, y + i * 52), text[k:k + 11], font=body, fill=0)
+        spans.append((y - 8, y + (n - 1) * 52 + size + 12))
+        draw.rectangle((hx - 1, spans[-1][0], hx, spans[-1][1]), fill=0)
+    draw.rectangle((80, 200, x2 + colw, 560), fill=128)  # the photo
+    for y in range(200, 560, 9):
+        draw.line((80, y, x2 + colw, y + 40), fill=90)
+    draw.text((120, 580), text[:24], font=render.font(render.SERIF, 26), fill=0)  # its caption
+    gray = np.asarray(img).copy()
+    blocks, _ = layout.find_regions(gray, layout.binarise(gray))
+    return blocks, hx, spans[:2]
+
+
+def test_columns_parted_by_a_short_hairline_stay_apart():
+    """No opening eight glyphs long finds a hairline a line or three long; taken into
+    the lines beside it, it made them one piece taller than a line (a headline, an
+    article of its own) and, where they came close, one line across both columns. In
+    line with the page's column rule, it is that rule."""
+    blocks, hx, spans = _hairline_page(story_under=True)
+    text_blocks = [b.bbox for b in blocks if b.kind == layout.TEXT]
+    assert len(text_blocks) >= 5
+    holding = [b for b in text_blocks for top, bottom in spans
+               if b[0] <= hx <= b[2] and min(b[3], bottom) > max(b[1], top)]
+    assert not holding, holding
+
+
+def test_a_short_upright_line_alone_is_no_rule():
+    """Alone, a short upright line with white beside it is as often a running foot's
+    separator ("44 | 中西比较美术学") as a rule: in line with no column rule, it is none."""
+    blocks, hx, spans = _hairline_page(story_under=False)
+    assert not [b for b in blocks if b.kind == layout.RULE and b.bbox[3] - b.bbox[1] < 300]
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2, 4])
 def test_article_regions_match_the_articles(articles, seed):
     """On rendered pages (articles side by side, a lead over a rule, a full-height
