@@ -44,7 +44,7 @@ def find_rules(ink: np.ndarray, ch: float) -> list[Block]:
     # separator between a running foot's folio and title (a book spread of
     # OmniDocBench: "44 | 中西比较美术学 | ...").
     columns = [r.bbox for r in rules if not _horizontal(r.bbox)]
-    for box in _short_rules(ink, ch):
+    for box in _short_rules(ink, ch) if columns else ():  # a full-resolution pass: only where it can count
         mid = (box[0] + box[2]) / 2
         if any(abs((c[0] + c[2]) / 2 - mid) <= ch / 2 for c in columns) \
                 and not any(_inside(box, r.bbox, ch / 2) for r in rules):
