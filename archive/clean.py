@@ -39,6 +39,20 @@ def clean(blocks: list[Block]) -> tuple[list[Block], list[Repair]]:
     return units, repairs
 
 
+def as_printed(units: list[Block]) -> list[Block]:
+    """The units as the page prints them, for the archive's blocks: a paragraph joined
+    across a column break goes back to its pieces, each in its own box with its own
+    lines and text, in the joined paragraph's article (the article keeps the joined
+    text; the repair records the join). Pieces without boxes (a text file) stay joined."""
+    out = []
+    for u in units:
+        if u.parts and all(p.bbox for p in u.parts):
+            out += [replace(p, kind=u.kind, article=u.article, parts=[]) for p in u.parts]
+        else:
+            out.append(replace(u, parts=[]) if u.parts else u)
+    return out
+
+
 def drop_whitespace(blocks: list[Block], repairs: list[Repair]) -> list[Block]:
     """Remove blank and space-only units; a single blank line between units is normal."""
     out: list[Block] = []
@@ -243,6 +257,7 @@ def join_breaks(units: list[Block], repairs: list[Repair]) -> list[Block]:
                 out[open_idx] = replace(
                     prev, text=joined, bbox=union_bbox([prev.bbox, u.bbox]),
                     ends_paragraph=u.ends_paragraph, lines=prev.lines + u.lines,  # OCR's record of both
+                    parts=(prev.parts or [prev]) + (u.parts or [u]),
                 )
                 if skipped:
                     # Captions that interrupted the paragraph now stand before it, so

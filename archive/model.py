@@ -157,6 +157,10 @@ class Block:
     # Set in bold (measured by line weight): a crosshead's mark. None: not measured, or a
     # centred line, which may be a crosshead in body weight.
     bold: Optional[bool] = None
+    # A paragraph cleanup joined across a column break keeps the pieces the page prints
+    # (each its own box, lines and text): a box around both would cover the gutter and
+    # whatever stands between them, so the archive stores the pieces.
+    parts: list["Block"] = field(default_factory=list)
 
     def __post_init__(self):
         self.kind = Kind(self.kind)

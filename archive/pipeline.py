@@ -49,7 +49,7 @@ def process_page(ctx: PageContext) -> PageResult:
     if page.source_kind != SourceKind.TEXT and not any(u.text.strip() for u in units):
         raise InputFileError(ctx.source, f"page {ctx.page_number}: no text found "
                                          "(a blank page, or nothing the OCR could read)")
-    page.blocks = units + extras
+    page.blocks = clean.as_printed(units) + extras
     if page.image is not None and ctx.options.image_dir:
         with clock("image"):
             page.image_path = save_page_image(page, ctx)

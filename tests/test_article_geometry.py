@@ -359,11 +359,11 @@ def test_a_figure_label_set_apart_from_its_title_joins_it_and_is_a_caption():
 
 
 def test_a_gutter_broken_by_an_indent_beside_it_goes_on_in_line():
-    """Two lines of the column beside a gutter run together on a blurred scan (a blot two
-    lines tall, which the gutter search takes for display type and keeps away from); the
-    gutter's strip breaks there, and the lines under the break are too short for a
-    gutter of their own: they were read across the columns (devset, 200 dpi). In line
-    with the gutter over them, they are the same gutter."""
+    """Two lines of the column beside a gutter run together on a blurred scan into a blot
+    that reaches across the gutter; the gutter's strip breaks there, and the lines under
+    the break are too short for a gutter of their own: they were read across the
+    columns (devset, 200 dpi). In line with the gutter over them, they are the same
+    gutter."""
     import numpy as np
 
     ch, gutter = 24, 20
@@ -373,7 +373,7 @@ def test_a_gutter_broken_by_an_indent_beside_it_goes_on_in_line():
     rows = list(range(100, 100 + 36 * 34, 34))
     _columns_of_glyphs(ink, (left, right), rows, ch)
     ink[rows[30]:rows[31] + ch, right[0]:right[0] + 3 * ch] = 0
-    ink[rows[30]:rows[31] + ch, right[0]:right[0] + ch] = 255  # two lines' first glyphs run together
+    ink[rows[30]:rows[31] + ch, left[1] - ch:right[0] + ch] = 255  # two lines run together, and a blot
     walls = layout.find_gutters(ink, float(ch))
     mid = (left[1] + right[0]) / 2
     assert not any(abs((w[0] + w[2]) / 2 - mid) < ch and w[1] < rows[31] < w[3] for w in walls), walls

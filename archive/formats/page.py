@@ -8,7 +8,7 @@ import datetime as dt
 
 from lxml import etree
 
-from ..model import Kind, RepairKind
+from ..model import Kind, RepairKind, union_bbox
 
 PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 PAGE_XSD = f"{PAGE_NS}/pagecontent.xsd"
@@ -100,14 +100,21 @@ def write(stored, image_name: str | None = None) -> bytes:
 
 def _joins(stored, blocks) -> list[tuple[str, str, str, str]]:
     """Each repair that joined text across two regions: (kind, before -> after, the
-    region the text came from, the region it continues in). The two regions are the
-    first and last text regions of the repair's article its box overlaps."""
+    region the text came from, the region it continues in): the two pieces whose union is
+    the repair's box, else the first and last text regions of the repair's article
+    that the box overlaps."""
     out = []
     for r in stored.repairs:
         if r.kind not in JOINS or r.bbox is None:
             continue
-        hit = [rid for rid, b in blocks if b.kind.is_text and b.article == r.article and _overlaps(b.bbox, r.bbox)]
-        if len(hit) >= 2:
-            out.append((str(r.kind), f"{r.before} -> {r.after}", hit[0], hit[-1]))
+        hit = [(rid, b) for rid, b in blocks if b.kind.is_text and b.article == r.article and _overlaps(b.bbox, r.bbox)]
+        # The repair's box is the two pieces' union: the pair that makes it, if stored
+        # as pieces (``clean.as_printed``).
+        pair = next(((a, b) for n, (a, ab) in enumerate(hit) for b, bb in hit[n + 1:]
+                     if all(abs(u - v) <= 1 for u, v in zip(union_bbox([ab.bbox, bb.bbox]), r.bbox))), None)
+        if pair is None and len(hit) >= 2:
+            pair = (hit[0][0], hit[-1][0])
+        if pair:
+            out.append((str(r.kind), f"{r.before} -> {r.after}", *pair))
     return out
 

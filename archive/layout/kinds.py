@@ -67,11 +67,34 @@ def classify_blocks(blocks: list[Block], page_h: float) -> float:
             if across > 0 and (b.kind == SUBHEAD and gap < h.font_size or kicker):
                 b.kind = HEADLINE
                 break
+    for b in _running_head(text, body):
+        b.kind = FURNITURE
     for table in find_tables(blocks, body):
         for b in blocks:
             if b.kind.is_text and _inside(_centre(b.bbox), table, 0):
                 b.kind = TABLE
     return body
+
+
+def _running_head(text: list[Block], body: float) -> list[Block]:
+    """The page's running head, however wide the scan's margins: the top line of its
+    text, set in pieces with a wide space between two of them (folio at the outer edge,
+    the title in the middle, a date at the other edge), none of them display type. The
+    first lines of columns side by side are lines of blocks several lines tall; a title
+    over them is display type. (A fixed band at the top of the page missed the running
+    heads of scans with a tenth of the page as margin, and they were read into the
+    first paragraph.)"""
+    lines = [b for b in text  # not specks
+             if b.bbox[2] - b.bbox[0] >= 0.5 * b.font_size or b.bbox[3] - b.bbox[1] >= 0.5 * body]
+    if not lines:
+        return []
+    top = min(lines, key=lambda b: b.bbox[1])
+    mid = (top.bbox[1] + top.bbox[3]) / 2
+    row = sorted((b for b in lines if b.bbox[1] <= mid <= b.bbox[3]), key=lambda b: b.bbox[0])
+    one_line = all(b.kind == TEXT and b.bbox[3] - b.bbox[1] < 2 * b.font_size
+                   and b.font_size < P.SUBHEAD_TO_BODY * body for b in row)
+    apart = any(b.bbox[0] - a.bbox[2] >= 2 * body for a, b in zip(row, row[1:]))
+    return row if len(row) >= 2 and one_line and apart else []
 
 
 def _join_caption_pieces(blocks: list[Block], photos: list[Block], body: float) -> None:

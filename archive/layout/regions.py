@@ -229,14 +229,19 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     # (heavy print: a whole column was one piece, and lost). Lines are a column wide: a
     # piece no wider than the page's long lines is cut into its lines; a wider one
     # (columns side by side that a blot or a stray stroke joined) is let go, as cut
-    # into horizontal slices it would be read straight across the columns.
-    widths = [s[2] - s[0] for s in segs if s[3] - s[1] <= 1.6 * ch]
-    column = float(np.percentile(widths, 75)) if widths else 0.0
-    segs += [c for t in tall for c in _columns_within(t, ink, ch) if c[2] - c[0] <= 1.3 * column]
+    # into horizontal slices it would be read straight across the columns. The page's
+    # line width is the width most of its text is set at, the tall pieces' lines counted
+    # with the free ones: on a page set solid nearly every line touches its neighbours,
+    # what stands free is words and specks, and a column measured by those was let go.
+    parts = [c for t in tall for c in _columns_within(t, ink, ch)]
+    column = _widest_text(_lines_of(segs, gutters, ink.shape, ch)
+                          + [(c[2] - c[0], max(1, round((c[3] - c[1]) / (1.5 * ch)))) for c in parts])
+    segs += [c for c in parts if c[2] - c[0] <= 1.3 * column]
     segs = [s for s in _split_touching_lines(segs, ink, ch) if s[3] - s[1] <= ch * 8]
     segs.sort(key=lambda s: (s[1], s[0]))
     leading = _leading(segs)
     display = P.HEADLINE_TO_BODY * float(np.median([s[3] - s[1] for s in segs])) if segs else float("inf")
+    across = [r.bbox for r in rules if _horizontal(r.bbox)]
     blocks: list[list[tuple]] = []
     for s in segs:
         sh = s[3] - s[1]
@@ -252,7 +257,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
             # over its subtitle or under its kicker: kept apart, each is typed by its size.
             titled = max(sh, lh) >= display and max(sh, lh) >= P.SUBHEAD_TO_BODY * min(sh, lh)
             if overlap > 0.5 * narrow and -0.3 * lh < gap < max(0.9, leading) * min(lh, sh) and 0.7 < sh / lh < 1.45 \
-                    and not titled:
+                    and not titled and not _ruled_between(last, s, across) and not _astride(last, s, gutters, max(lh, sh)):
                 best = b
         if best is not None:
             best.append(s)
@@ -268,6 +273,54 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     return _uncontained([piece for b in merged for part in split_at_gutters(b, ink, ch)
                          for wall_part in split_at_walls(part, gutters, ink, ch)
                          for piece in _around_photos(wall_part, photo_boxes, ink)], ch)
+
+
+def _ruled_between(a: tuple, b: tuple, rules) -> bool:
+    """Does a rule run between line ``a`` and line ``b`` under it, across both?"""
+    return any(a[3] - 2 <= (ry0 + ry1) / 2 <= b[1] + 2 and rx0 < min(a[2], b[2]) and rx1 > max(a[0], b[0])
+               for rx0, ry0, rx1, ry1 in rules)
+
+
+def _astride(a: tuple, b: tuple, gutters, reach: float) -> bool:
+    """Does one of two lines, one over the other, run across the end of a gutter that
+    the other stands beside? A line over the columns (a running head set just over the
+    gutter's top) is none of theirs: joined to the first lines of a column, it was cut
+    at the gutter and half of it read into the column's text. ``reach``: a line's
+    height, how far the gutter's end may be from the line over it."""
+    for gx0, gy0, gx1, gy1 in gutters:
+        x = (gx0 + gx1) / 2
+        for over, beside in ((a, b), (b, a)):
+            if (over[0] + reach < x < over[2] - reach and not beside[0] + reach < x < beside[2] - reach
+                    and gy0 <= beside[3] and gy1 >= beside[1]
+                    and (0 <= gy0 - over[3] <= reach or 0 <= over[1] - gy1 <= reach)):
+                return True
+    return False
+
+
+def _lines_of(segs: list[tuple], gutters, shape, ch: float) -> list[tuple[float, int]]:
+    """(width, lines) of the lines of type the pieces make: a justified Latin line
+    spaced wider than the smear is words, which measured a column as a word wide."""
+    f = 4
+    canvas = np.zeros((shape[0] // f + 1, shape[1] // f + 1), np.uint8)
+    for x0, y0, x1, y1 in segs:
+        if y1 - y0 <= 1.6 * ch:
+            canvas[int(y0) // f:int(y1) // f + 1, int(x0) // f:int(x1) // f + 1] = 255
+    k = max(1, round(ch / f))  # a word space is under a glyph
+    canvas = cv2.dilate(canvas, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    for gx0, gy0, gx1, gy1 in gutters:
+        canvas[int(gy0) // f:int(gy1) // f + 1, int(gx0) // f:int(gx1) // f + 1] = 0
+    return [(float(max(1, w - k) * f), max(1, round(h * f / (1.5 * ch)))) for x, y, w, h in component_boxes(canvas)]
+
+
+def _widest_text(lines: list[tuple[float, int]]) -> float:
+    """Of (width, lines set at it), the width at or under which half the page's text
+    (lines times width) is set: words and specks weigh little."""
+    total, acc = sum(w * n for w, n in lines), 0.0
+    for w, n in sorted(lines):
+        acc += w * n
+        if acc >= total / 2:
+            return w
+    return 0.0
 
 
 def _columns_within(s: tuple, ink: np.ndarray, ch: float) -> list[tuple]:
