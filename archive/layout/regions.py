@@ -234,7 +234,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     # with the free ones: on a page set solid nearly every line touches its neighbours,
     # what stands free is words and specks, and a column measured by those was let go.
     parts = [c for t in tall for c in _columns_within(t, ink, ch)]
-    column = _widest_text(_lines_of(segs, gutters, ink.shape, ch)
+    column = _line_width(_lines_of(segs, gutters, ink.shape, ch)
                           + [(c[2] - c[0], max(1, round((c[3] - c[1]) / (1.5 * ch)))) for c in parts])
     segs += [c for c in parts if c[2] - c[0] <= 1.3 * column]
     segs = [s for s in _split_touching_lines(segs, ink, ch) if s[3] - s[1] <= ch * 8]
@@ -312,9 +312,9 @@ def _lines_of(segs: list[tuple], gutters, shape, ch: float) -> list[tuple[float,
     return [(float(max(1, w - k) * f), max(1, round(h * f / (1.5 * ch)))) for x, y, w, h in component_boxes(canvas)]
 
 
-def _widest_text(lines: list[tuple[float, int]]) -> float:
-    """Of (width, lines set at it), the width at or under which half the page's text
-    (lines times width) is set: words and specks weigh little."""
+def _line_width(lines: list[tuple[float, int]]) -> float:
+    """The page's line width: of (width, lines set at it), the width at or under which
+    half the page's text (lines times width) is set, so words and specks weigh little."""
     total, acc = sum(w * n for w, n in lines), 0.0
     for w, n in sorted(lines):
         acc += w * n
