@@ -140,8 +140,8 @@ def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, flo
     pieces = component_boxes(closed)
     words = pieces[(pieces[:, 3] >= 0.5 * c) & (pieces[:, 3] <= 3 * c) & (pieces[:, 2] >= 0.5 * c)] if len(pieces) else pieces
     line = max(c, float(np.median(words[:, 3]))) if len(words) >= 20 else c
-    display = [(x, y, w, h) for x, y, w, h in pieces
-               if 1.5 * line <= h <= 8 * c and w <= 4 * h and not _stacked(closed[y:y + h, x:x + w], c)]
+    display = _set_side_by_side([(x, y, w, h) for x, y, w, h in pieces if 1.5 * line <= h <= 8 * c and w <= 4 * h
+                                 and not _stacked(closed[y:y + h, x:x + w], c)])
     # A gutter is wider than the white between the characters of a line.
     narrowest = max(int(WIDE * c), int(letter_spacing(ink, ch) / 2) + 1)
     strips = _strips(white, display, TALL * c, c, narrowest)
@@ -187,28 +187,35 @@ def _stacked(piece: np.ndarray, c: float) -> bool:
 
 def _strips(white: np.ndarray, display, run: float, c: float, least: int) -> np.ndarray:
     """White that runs down ``run`` pixels unbroken, from ``least`` pixels to three
-    glyphs (``c``) wide, away from display type."""
+    glyphs (``c``) wide, away from the glyphs of ``display`` type."""
     tall = cv2.morphologyEx(white, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(run)))))
     wide = cv2.morphologyEx(tall, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(2, least), 1)))
     wider = cv2.morphologyEx(tall, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(3 * c)), 1)))
     strips = cv2.bitwise_and(wide, cv2.bitwise_not(wider))
-    # A headline's letter spacing is a strip of its own size: where glyphs half again
-    # as tall as body type stand side by side, there is no gutter (a white run down a
-    # gutter would otherwise go on up through a gap in the headline over the columns).
-    # A glyph alone (a drop capital beside a gutter) leaves the white beside it a gutter.
-    if not display:
-        return strips
-    x, y, w, h = np.array(display, dtype=np.int64).T
+    # A headline's letter spacing is a strip of its own size: where its glyphs stand
+    # there is no gutter (a white run down a gutter would otherwise go on up through a
+    # gap in the headline over the columns).
     pad = int(3 * c)
+    for x, y, w, h in display:
+        strips[y:y + h, max(0, x - pad):x + w + pad] = 0
+    return strips
+
+
+def _set_side_by_side(display: list[tuple]) -> list[tuple]:
+    """The glyphs of display type with another beside them on their line: a headline's.
+    A glyph alone (a drop capital beside a gutter) leaves the white beside it a gutter."""
+    if not display:
+        return display
+    x, y, w, h = np.array(display, dtype=np.int64).T
+    out = []
     for at in range(0, len(x), 1000):  # in slices: a noisy page has thousands
         s = slice(at, at + 1000)
         over = np.minimum((y + h)[s, None], (y + h)[None, :]) - np.maximum(y[s, None], y[None, :])
         apart = np.maximum(x[None, :] - (x + w)[s, None], x[s, None] - (x + w)[None, :])
         beside = (over > 0.5 * np.minimum(h[s, None], h[None, :])) & (apart < 1.5 * np.maximum(h[s, None], h[None, :]))
         beside[np.arange(beside.shape[0]), np.arange(at, at + beside.shape[0])] = False
-        for i in at + np.flatnonzero(beside.any(axis=1)):
-            strips[y[i]:y[i] + h[i], max(0, x[i] - pad):x[i] + w[i] + pad] = 0
-    return strips
+        out += [display[i] for i in at + np.flatnonzero(beside.any(axis=1))]
+    return out
 
 
 def _down(strips: np.ndarray, box) -> np.ndarray:

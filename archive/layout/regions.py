@@ -235,7 +235,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     # what stands free is words and specks, and a column measured by those was let go.
     parts = [c for t in tall for c in _columns_within(t, ink, ch)]
     column = _line_width(_lines_of(segs, gutters, ink.shape, ch)
-                          + [(c[2] - c[0], max(1, round((c[3] - c[1]) / (1.5 * ch)))) for c in parts])
+                         + [(c[2] - c[0], max(1, round((c[3] - c[1]) / (1.5 * ch)))) for c in parts])
     segs += [c for c in parts if c[2] - c[0] <= 1.3 * column]
     segs = [s for s in _split_touching_lines(segs, ink, ch) if s[3] - s[1] <= ch * 8]
     segs.sort(key=lambda s: (s[1], s[0]))
