@@ -34,15 +34,17 @@ def _between_text(walls, photos, ch: float) -> list[tuple[float, float, float, f
 
 def _around_photos(block: Block, photos, ink: np.ndarray) -> list[Block]:
     """A block that a photo stands in, cut into its parts over and under the photo
-    (a column cut out of lines that ran across a gutter holds both)."""
+    (a column cut out of lines that ran across a gutter holds both), and beside it (a
+    column of type set beside a photo in one column of an advertisement)."""
     for px0, py0, px1, py1 in photos:
         x0, y0, x1, y1 = block.bbox
         if not _overlaps(block.bbox, (px0, py0, px1, py1)):
             continue
         out = []
-        for a, b in ((y0, py0), (py1, y1)):
-            part = _inked(ink, x0, a, x1, b, block.font_size) if b - a >= 2 else None
-            if part is not None:
+        for a, b, c, d in ((x0, y0, x1, py0), (x0, py1, x1, y1), (x0, py0, px0, py1), (px1, py0, x1, py1)):
+            part = _inked(ink, a, b, c, d, block.font_size) if c - a >= 2 and d - b >= 2 else None
+            # Beside the photo, a line's edge that the photo's box grazes is no line.
+            if part is not None and (b in (y0, py1) or part.bbox[3] - part.bbox[1] >= 0.5 * block.font_size):
                 out.extend(_around_photos(part, photos, ink))
         return out
     return [block]

@@ -242,6 +242,8 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     leading = _leading(segs)
     display = P.HEADLINE_TO_BODY * float(np.median([s[3] - s[1] for s in segs])) if segs else float("inf")
     across = [r.bbox for r in rules if _horizontal(r.bbox)]
+    head = _head_row(segs, display, [*gutters, *(r.bbox for r in rules if not _horizontal(r.bbox))])
+    segs = [s for s in segs if not any(s in part for part in head)]
     blocks: list[list[tuple]] = []
     for s in segs:
         sh = s[3] - s[1]
@@ -270,9 +272,48 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     photo_boxes = [p.bbox for p in photos]
     merged = merge_touching(out, [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]], gutters,
                             photo_boxes)
-    return _uncontained([piece for b in merged for part in split_at_gutters(b, ink, ch)
+    # A photo is no gutter: taken out, its white ran down a block merged round it, and a
+    # caption under it was cut off with the lines under the caption as if they crossed it.
+    shaded = ink.copy()
+    for x0, y0, x1, y1 in photo_boxes:
+        shaded[int(y0):int(y1) + 1, int(x0):int(x1) + 1] = 255
+    return _uncontained([piece for b in merged for part in split_at_gutters(b, shaded, ch)
                          for wall_part in split_at_walls(part, gutters, ink, ch)
-                         for piece in _around_photos(wall_part, photo_boxes, ink)], ch)
+                         for piece in _around_photos(wall_part, photo_boxes, ink)]
+                        + [Block(TEXT, bbox=union_bbox(part), font_size=max(s[3] - s[1] for s in part))
+                           for part in head], ch)
+
+
+def _head_row(segs: list[tuple], display: float, walls) -> list[list[tuple]]:
+    """The parts (title, folio, date) of a running head set over a single column, each
+    a list of its pieces: the page's top line of text, in parts a wide space apart, none
+    in display type, over a line of the column that runs on under the middle of that
+    space. Set a line space over the column, it was grouped with the column's first
+    lines and read into its first paragraph. Over columns side by side (a gutter or a
+    column rule, of ``walls``, under the line) it is no such head: the first lines of
+    justified columns are words a wide space apart too (``_astride`` keeps a head set
+    over a gutter apart)."""
+    if not segs:
+        return []
+    top = min(segs, key=lambda s: s[1])
+    mid = (top[1] + top[3]) / 2
+    row = sorted((s for s in segs if s[1] <= mid <= s[3]), key=lambda s: s[0])
+    if len(row) < 2 or any(s[3] - s[1] >= display for s in row):
+        return []
+    wide = 2 * float(np.median([s[3] - s[1] for s in row]))
+    bottom = max(s[3] for s in row)
+    if any(row[0][0] + wide < (wx0 + wx1) / 2 < row[-1][2] - wide and wy0 <= bottom + 2 * wide and wy1 >= top[1]
+           for wx0, wy0, wx1, wy1 in walls):
+        return []
+    parts: list[list[tuple]] = [[row[0]]]
+    for s in row[1:]:
+        if s[0] - parts[-1][-1][2] < wide:  # a word space the smear did not bridge
+            parts[-1].append(s)
+        else:
+            parts.append([s])
+    spaces = [(a[-1][2] + b[0][0]) / 2 for a, b in zip(parts, parts[1:])]
+    under = [s for s in segs if s not in row and 0 <= s[1] - bottom <= 0.75 * wide]
+    return parts if any(s[0] < x < s[2] for s in under for x in spaces) else []
 
 
 def _ruled_between(a: tuple, b: tuple, rules) -> bool:
