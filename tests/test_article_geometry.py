@@ -3,6 +3,8 @@
 did not write. Plain blocks, no image: each test builds the page's boxes as the
 layout stage measures them."""
 
+import pytest
+
 from archive import layout
 from archive.model import BODY, BYLINE, CAPTION, HEADLINE, NOTE, PHOTO, RULE, SUBHEAD, TEXT, Block
 from archive.segment import segment
@@ -356,6 +358,39 @@ def test_a_figure_label_set_apart_from_its_title_joins_it_and_is_a_caption():
     layout.reconsider_kinds(lay)
     assert [(b.kind, b.text) for b in lay.ordered] == [(CAPTION, "图 3 水松生长情况对比"), (TEXT, cite.text)]
     assert lay.ordered[0].bbox == (400, 700.0, 720, 724.0) and len(lay.blocks) == 3
+
+
+@pytest.mark.parametrize("at_foot", [False, True])
+def test_what_is_set_on_the_folios_line_is_the_pages_own(at_foot):
+    """A journal's title and the issue's date set on the line of the page's folio, in
+    type larger than the advertisements under them (The Publishers' Circular, 1883):
+    typed subheads, they opened an article. On the folio's line they are its running
+    head and date line. A headline set lower down, and a masthead beside its ears, are
+    left as they are."""
+    import numpy as np
+
+    from archive.model import Kind, Line, PageLayout
+
+    def block(kind, text, x0, x1, y0, h=34.0, lines=1):
+        return Block(kind, text=text, bbox=(x0, y0, x1, y0 + h), font_size=h,
+                     lines=[Line(text, bbox=(x0, y0, x1, y0 + h))] * lines)
+
+    y = 2300.0 if at_foot else 121.0
+    folio = block(Kind.PAGE_NUMBER, "1366", 148, 209, y + 16, h=27.0)
+    title = block(SUBHEAD, "The Publishers\u2019 Circular", 582, 1061, y)
+    date = block(SUBHEAD, "Dec. 6, 1883", 1343, 1499, y + 18, h=37.0)
+    head = block(HEADLINE, "WORD MAKING AND WORD TAKING", 150, 1500, 400.0, h=42.0)
+    body = block(TEXT, "Field's Copyright Edition, originally issued in 1879.", 150, 1500, 460.0, h=27.0, lines=3)
+    lay = PageLayout(image=np.zeros((2417, 1614), np.uint8), blocks=[folio, title, date, head, body],
+                     ordered=[folio, title, date, head, body], body=27.0, text_height=27.0)
+    layout.reconsider_kinds(lay)
+    assert [b.kind for b in lay.ordered] == [Kind.PAGE_NUMBER, Kind.RUNNING_HEAD, Kind.DATELINE, HEADLINE, TEXT]
+    ears = block(Kind.DATELINE, "Dec. 6, 1883", 100, 300, 150.0, h=30.0)
+    masthead = block(HEADLINE, "THE EVENING STAR", 400, 1200, 100.0, h=120.0)
+    lay = PageLayout(image=np.zeros((2417, 1614), np.uint8), blocks=[ears, masthead], ordered=[ears, masthead],
+                     body=27.0, text_height=27.0)
+    layout.reconsider_kinds(lay)
+    assert masthead.kind != Kind.RUNNING_HEAD
 
 
 def test_a_gutter_broken_by_an_indent_beside_it_goes_on_in_line():

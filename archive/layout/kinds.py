@@ -176,6 +176,7 @@ def reconsider_kinds(lay: PageLayout) -> None:
             b.kind = DATELINE
         elif b.kind == TEXT and b.font_size and _footnote(b, text, lay, body):
             b.kind = FOOTNOTE
+    _folio_line(lay, page_h)
     # The masthead: title type three times the body's at the top of the page, over the
     # issue's date line.
     dates = [b.bbox for b in lay.ordered if b.kind == DATELINE]
@@ -183,6 +184,24 @@ def reconsider_kinds(lay: PageLayout) -> None:
         if (b.kind == HEADLINE and b.bbox[3] < 0.2 * page_h and (b.font_size or 0) >= 3 * body
                 and any(0 <= d[1] - b.bbox[3] < 4 * body or 0 <= b.bbox[1] - d[3] < 4 * body for d in dates)):
             b.kind = MASTHEAD
+
+
+def _folio_line(lay: PageLayout, page_h: float) -> None:
+    """What is set on the line of the page's folio or date line, in the top or bottom
+    fifth of the page, a line each, is the page's own: its running head, or a date line
+    or folio in its own right. A journal's title set over its advertisement pages in
+    type larger than theirs was typed a subhead, or read as a table with the ruled
+    boxes under it, and opened an article ("The Publishers' Circular")."""
+    anchors = [b.bbox for b in lay.ordered if b.kind in (PAGE_NUMBER, DATELINE)
+               and (b.bbox[3] < 0.2 * page_h or b.bbox[1] > 0.8 * page_h)]
+    for ax0, ay0, ax1, ay1 in anchors:
+        for b in lay.ordered:
+            x0, y0, x1, y1 = b.bbox
+            text = b.text.strip()
+            if (b.kind in (TEXT, HEADLINE, SUBHEAD, TABLE) and text and len(b.lines) <= 1
+                    and min(y1, ay1) - max(y0, ay0) > 0.5 * min(y1 - y0, ay1 - ay0)
+                    and y1 - y0 < 2 * (ay1 - ay0)):  # a masthead beside its ears is no line of theirs
+                b.kind = PAGE_NUMBER if P.is_page_number(text) else DATELINE if P.is_dateline(text) else RUNNING_HEAD
 
 
 def _join_figure_labels(lay: PageLayout, body: float) -> None:
