@@ -40,11 +40,14 @@ def _around_photos(block: Block, photos, ink: np.ndarray) -> list[Block]:
         x0, y0, x1, y1 = block.bbox
         if not _overlaps(block.bbox, (px0, py0, px1, py1)):
             continue
+        over_under = ((x0, y0, x1, py0), (x0, py1, x1, y1))
+        beside = ((x0, py0, px0, py1), (px1, py0, x1, py1))
         out = []
-        for a, b, c, d in ((x0, y0, x1, py0), (x0, py1, x1, y1), (x0, py0, px0, py1), (px1, py0, x1, py1)):
+        for box in (*over_under, *beside):
+            a, b, c, d = box
             part = _inked(ink, a, b, c, d, block.font_size) if c - a >= 2 and d - b >= 2 else None
             # Beside the photo, a line's edge that the photo's box grazes is no line.
-            if part is not None and (b in (y0, py1) or part.bbox[3] - part.bbox[1] >= 0.5 * block.font_size):
+            if part is not None and (box in over_under or part.bbox[3] - part.bbox[1] >= 0.5 * block.font_size):
                 out.extend(_around_photos(part, photos, ink))
         return out
     return [block]

@@ -192,11 +192,11 @@ def _folio_line(lay: PageLayout, page_h: float) -> None:
     or folio in its own right. A journal's title set over its advertisement pages in
     type larger than theirs was typed a subhead, or read as a table with the ruled
     boxes under it, and opened an article ("The Publishers' Circular")."""
-    anchors = [b.bbox for b in lay.ordered if b.kind in (PAGE_NUMBER, DATELINE)
+    anchors = [(b.bbox[1], b.bbox[3]) for b in lay.ordered if b.kind in (PAGE_NUMBER, DATELINE)
                and (b.bbox[3] < 0.2 * page_h or b.bbox[1] > 0.8 * page_h)]
-    for ax0, ay0, ax1, ay1 in anchors:
+    for ay0, ay1 in anchors:
         for b in lay.ordered:
-            x0, y0, x1, y1 = b.bbox
+            y0, y1 = b.bbox[1], b.bbox[3]
             text = b.text.strip()
             if (b.kind in (TEXT, HEADLINE, SUBHEAD, TABLE) and text and len(b.lines) <= 1
                     and min(y1, ay1) - max(y0, ay0) > 0.5 * min(y1 - y0, ay1 - ay0)

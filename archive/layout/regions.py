@@ -274,7 +274,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
                             photo_boxes)
     # A photo is no gutter: taken out, its white ran down a block merged round it, and a
     # caption under it was cut off with the lines under the caption as if they crossed it.
-    shaded = ink.copy()
+    shaded = ink.copy() if photo_boxes else ink
     for x0, y0, x1, y1 in photo_boxes:
         shaded[int(y0):int(y1) + 1, int(x0):int(x1) + 1] = 255
     return _uncontained([piece for b in merged for part in split_at_gutters(b, shaded, ch)
