@@ -166,12 +166,7 @@ def reconsider_kinds(lay: PageLayout) -> None:
         if b.kind == CAPTION and P.is_byline(text):
             b.kind = BYLINE
         elif b.kind == FURNITURE or (margin and one_line and b.kind in (TEXT, HEADLINE)):
-            if P.is_page_number(text):
-                b.kind = PAGE_NUMBER
-            elif P.is_dateline(text):
-                b.kind = DATELINE
-            elif b.kind == FURNITURE:
-                b.kind = RUNNING_HEAD
+            b.kind = _own_kind(text, RUNNING_HEAD if b.kind == FURNITURE else b.kind)
         elif one_line and y1 < 0.2 * page_h and b.kind in (TEXT, HEADLINE) and P.is_dateline(text):
             b.kind = DATELINE
         elif b.kind == TEXT and b.font_size and _footnote(b, text, lay, body):
@@ -201,7 +196,12 @@ def _folio_line(lay: PageLayout, page_h: float) -> None:
             if (b.kind in (TEXT, HEADLINE, SUBHEAD, TABLE) and text and len(b.lines) <= 1
                     and min(y1, ay1) - max(y0, ay0) > 0.5 * min(y1 - y0, ay1 - ay0)
                     and y1 - y0 < 2 * (ay1 - ay0)):  # a masthead beside its ears is no line of theirs
-                b.kind = PAGE_NUMBER if P.is_page_number(text) else DATELINE if P.is_dateline(text) else RUNNING_HEAD
+                b.kind = _own_kind(text, RUNNING_HEAD)
+
+
+def _own_kind(text: str, otherwise: Kind) -> Kind:
+    """The kind of a line of the page's own by its words: folio, date line, or ``otherwise``."""
+    return PAGE_NUMBER if P.is_page_number(text) else DATELINE if P.is_dateline(text) else otherwise
 
 
 def _join_figure_labels(lay: PageLayout, body: float) -> None:

@@ -242,7 +242,8 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     leading = _leading(segs)
     display = P.HEADLINE_TO_BODY * float(np.median([s[3] - s[1] for s in segs])) if segs else float("inf")
     across = [r.bbox for r in rules if _horizontal(r.bbox)]
-    head = _head_row(segs, display, [*gutters, *(r.bbox for r in rules if not _horizontal(r.bbox))])
+    upright = [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]]
+    head = _head_row(segs, display, [*gutters, *upright])
     segs = [s for s in segs if not any(s in part for part in head)]
     blocks: list[list[tuple]] = []
     for s in segs:
@@ -270,8 +271,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
         heights = sorted(s[3] - s[1] for s in b)
         out.append(Block(TEXT, bbox=union_bbox(b), font_size=float(heights[len(heights) // 2])))
     photo_boxes = [p.bbox for p in photos]
-    merged = merge_touching(out, [r.bbox for r in rules if r.bbox[3] - r.bbox[1] > r.bbox[2] - r.bbox[0]], gutters,
-                            photo_boxes)
+    merged = merge_touching(out, upright, gutters, photo_boxes)
     # A photo is no gutter: taken out, its white ran down a block merged round it, and a
     # caption under it was cut off with the lines under the caption as if they crossed it.
     shaded = ink.copy() if photo_boxes else ink
