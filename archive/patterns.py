@@ -270,6 +270,24 @@ def is_figure_caption(text: str) -> bool:
     return bool(m) and len(t) <= MAX_CAPTION_CHARS and not has_clause_punctuation(t[m.end():].rstrip("。."))
 
 
+# Full-width digits and separators as ASCII; not NFKC, which reads the circled numbers
+# of a newspaper's photo group (图③) as figure numbers.
+_ASCII_FIGURES = str.maketrans("０１２３４５６７８９－．", "0123456789-.")
+
+
+def figure_number(text: str) -> str | None:
+    """The number a figure's caption opens with ("3", "6-3-1"), digits made ASCII."""
+    m = FIGURE_LABEL_RE.match(text.translate(_ASCII_FIGURES))
+    return re.sub(r"\s+", "", m.group(0)[re.match(_FIGURE, m.group(0)).end():]) if m else None
+
+
+def cites_figure(text: str, number: str) -> bool:
+    """Does the text refer to figure ``number`` (如图3所示, see Fig. 3)? Not to 图3-1."""
+    parts = r"\s*[-.]\s*".join(map(re.escape, re.split(r"[-.]", number)))
+    return re.search(r"(?:图|圖|Fig\.?|FIG\.?|Figure|figure)\s*" + parts + r"(?![0-9]|\s*[-.]\s*[0-9])",
+                     text.translate(_ASCII_FIGURES)) is not None
+
+
 def is_figure_label(text: str) -> bool:
     """A figure's label alone (图, 图 3, Fig. 2): set apart from its title by a wide space."""
     return bool(FIGURE_LABEL_PIECE_RE.match(text))

@@ -249,14 +249,49 @@ def _maybe_move_late_headline(previous: list[_Draft], group: list[Block], repair
 def _attach_captions(units: list[Block], drafts: list[_Draft], owner: dict[int, int]) -> None:
     """A caption belongs to the article of its layout region; without one, to the
     article around it, and between two, to the one it leads into unless the previous
-    article is still open."""
+    article is still open. A figure carried over to the head of the page (``_head_figure``)
+    is a unit of its own, read first."""
+    carried = _head_figure(units)
     for i, u in enumerate(units):
-        if u.kind != CAPTION:
+        if u.kind != CAPTION or any(u is c for c in carried):
             continue
         same = [k for k, d in enumerate(drafts) if u.region is not None and d.region == u.region]
         target = same[0] if len(same) == 1 else _around(units, i, drafts, owner)
         drafts[target].members.append(u)
         owner[id(u)] = u.article = target
+    if carried:
+        drafts.insert(0, _Draft(members=carried, closed=True))
+        for n, d in enumerate(drafts):
+            for m in d.members:
+                owner[id(m)] = m.article = n
+
+
+def _head_figure(units: list[Block]) -> list[Block]:
+    """The captions of a numbered figure set at the head of the page, over the first text
+    of any article, when no text on the page cites its number: a book or a journal floats
+    a figure to where it fits, the top of the next page, and numbers it because it lands
+    away from the text that cites it (OmniDocBench: 图3 over section 3.3.2, whose text
+    cites 图4 and 图5). Read into the article under it, its caption ran after that
+    article's body. Newspapers number the photos of a story 图①, or not at all: a photo
+    over a headline stays the story's. The captions in rows, top to bottom and left to
+    right: a figure's parts (a), (b) over its title."""
+    text = [u for u in units if u.kind != CAPTION and u.kind.in_article and u.bbox is not None]
+    if not text:
+        return []
+    top = text[0].bbox[1]
+    over = [u for u in units if u.kind == CAPTION and u.bbox is not None and u.bbox[3] <= top]
+    numbers = [n for n in (P.figure_number(u.text) for u in over) if n]
+    page = "\n".join(u.text for u in text)
+    if not numbers or any(P.cites_figure(page, n) for n in numbers):
+        return []
+    rows: list[list[Block]] = []
+    for u in sorted(over, key=lambda u: u.bbox[1]):
+        row = rows[-1] if rows else None
+        if row and min(row[0].bbox[3], u.bbox[3]) - max(row[0].bbox[1], u.bbox[1]) > 0.5 * (u.bbox[3] - u.bbox[1]):
+            row.append(u)
+        else:
+            rows.append([u])
+    return [u for row in rows for u in sorted(row, key=lambda u: u.bbox[0])]
 
 
 def _around(units: list[Block], i: int, drafts: list[_Draft], owner: dict[int, int]) -> int:

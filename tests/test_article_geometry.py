@@ -552,3 +552,37 @@ def test_a_story_within_a_story_with_its_own_title_and_byline_stays_in_it():
     assert any(p.kind.value == "subhead" and p.text == "服务记事" for p in articles[0].blocks)
     assert len(segment(units(None), [])) == 2
     assert len(segment(units(0, size=47.0), [])) == 2
+
+
+@pytest.mark.parametrize("cited", [False, True])
+def test_a_numbered_figure_at_the_head_of_the_page_that_no_text_cites_is_read_first_on_its_own(cited):
+    """A book floats a figure to the top of the next page: 图3 and its parts (a), (b)
+    over section 3.3.2, whose text cites 图4 (OmniDocBench). Read into the section under
+    it, its captions came after that section's body. Cited by the text under it, the
+    figure is that text's. Its captions read in rows: the parts over the title."""
+    def unit(kind, t, box, region=0):
+        return Block(kind, text=t, bbox=box, region=region, font_size=SIZE)
+    cite = "图3" if cited else "图4"
+    units = [unit(CAPTION, "图3 水松生长情况对比", (587, 668, 851, 690)),
+             unit(HEADLINE, "3.3.2 美人蕉植株高度和开花情况", (152, 743, 600, 782)),
+             unit(BODY, f"美人蕉开花数比较如{cite}所示。", (153, 787, 1287, 1087)),
+             unit(CAPTION, "(b)最终状态", (887, 602, 1012, 621)),
+             unit(CAPTION, "(a)初始状态", (408, 602, 532, 621))]
+    articles = segment(units, [])
+    if cited:
+        assert len(articles) == 1 and len(articles[0].captions) == 3
+        return
+    figure, section = articles
+    assert [c.text for c in figure.captions] == ["(a)初始状态", "(b)最终状态", "图3 水松生长情况对比"]
+    assert not figure.body and section.headline.startswith("3.3.2") and not section.captions
+    assert [u.article for u in units] == [0, 1, 1, 0, 0]
+
+
+def test_a_newspapers_photo_over_its_story_stays_the_storys():
+    """A story's photos numbered 图① are no floated figure: the caption over the
+    headline belongs to the story under it."""
+    units = [Block(CAPTION, text="图①：重庆市大小公园装饰一新。", bbox=(100, 600, 900, 640), region=0),
+             Block(HEADLINE, text="山城春意浓", bbox=(100, 700, 900, 790), region=0),
+             Block(BODY, text="本报重庆1月21日电公园装饰一新。", bbox=(100, 800, 900, 1500), region=0)]
+    [article] = segment(units, [])
+    assert article.headline == "山城春意浓" and len(article.captions) == 1

@@ -259,6 +259,28 @@ def test_a_column_rule_worn_into_dashes_parts_the_columns():
     assert text and not [b.bbox for b in text if b.bbox[0] < r0 and b.bbox[2] > r1]
 
 
+def test_a_column_rule_bowed_further_than_a_glyph_parts_the_columns():
+    """A page bowed in the scanner: the lines stay level, but the column rule runs 60 px
+    sideways down 3000 (a Chronicling America page: 110 px down 8600). The rule's box as
+    a whole was wider than any rule's, so it was no rule; the gutters beside it, 8 px,
+    were found in pieces, and blocks ran across both columns down the page."""
+    import cv2
+
+    W, H, colw, gutter, rule, drift = 1300, 3000, 520, 8, 6, 60
+    xr = 60 + colw + gutter
+    gray, _ = _two_columns(W, H, 24, colw, (60, xr + rule + gutter), seed=3, leading=1.15, justify=True)
+    gray[60:H - 60, xr:xr + rule] = 0
+    k = drift / H
+    bowed = cv2.warpAffine(gray, np.float32([[1, k, 0], [0, 1, 0]]), (W + drift, H), borderValue=255)
+    blocks, _ = layout.find_regions(bowed, layout.binarise(bowed))
+    pieces = [b.bbox for b in blocks if b.kind == layout.RULE and b.bbox[3] - b.bbox[1] > b.bbox[2] - b.bbox[0]]
+    assert sum(r[3] - r[1] for r in pieces) >= 0.9 * (H - 120), pieces
+    # Each piece stands where the rule is along its length, not across the text beside it.
+    assert all(xr + k * r[1] - gutter <= r[0] and r[2] <= xr + rule + k * r[3] + gutter for r in pieces), pieces
+    text = [b.bbox for b in blocks if b.kind == layout.TEXT]
+    assert text and not [t for t in text if t[0] < xr + k * t[1] and t[2] > xr + rule + k * t[3]]
+
+
 def test_the_stems_of_letters_in_a_column_make_no_rule():
     """Closing a column of text down its length joins the stems of letters set one
     above another into long thin lines too; with letters beside them, they are none."""

@@ -30,8 +30,17 @@ def find_rules(ink: np.ndarray, ch: float) -> list[Block]:
             # A rule is lighter than the strokes of the type around it is tall: column rules
             # of one Chronicling America page are 6 px and 9.5 px, with text 27 px tall.
             thick = 2 * cv2.countNonZero(lines[y:y + h, x:x + w]) / max(w, h)
-            if thick <= max(3, ch / 2) and min(w, h) <= ch:
+            if thick > max(3, ch / 2):
+                continue
+            if min(w, h) <= ch:
                 rules.append(Block(RULE, bbox=(2.0 * x, 2.0 * y, 2.0 * (x + w), 2.0 * (y + h))))
+                continue
+            # A rule that drifts further across than a glyph over its length (a page
+            # bowed in the scanner: a Chronicling America column rule runs 110 px
+            # sideways down its 8600) is the same rule: its box as a whole would stand
+            # over the text beside it, so it is kept as pieces, each as straight as a rule.
+            for x0, y0, x1, y1 in _straight_pieces(lines[y:y + h, x:x + w], thick / 2 + ch / 8, 2 * ch):
+                rules.append(Block(RULE, bbox=(2.0 * (x + x0), 2.0 * (y + y0), 2.0 * (x + x1), 2.0 * (y + y1))))
     # Rules known by the white beside them: worn into dashes, or a few lines short. One
     # found whole takes the place of the pieces of it found above.
     for box in _broken_rules(small, ch):
@@ -50,6 +59,33 @@ def find_rules(ink: np.ndarray, ch: float) -> list[Block]:
                 and not any(_inside(box, r.bbox, ch / 2) for r in rules):
             rules.append(Block(RULE, bbox=box))
     return rules
+
+
+def _straight_pieces(stroke: np.ndarray, across: float, least: float) -> list[tuple[int, int, int, int]]:
+    """A long thin stroke that drifts sideways cut along its length into pieces, each
+    no wider than ``across`` and at least ``least`` long: (x0, y0, x1, y1) in the
+    stroke's box, ends exclusive. Only the box's largest stroke counts: a drifting
+    rule's box is wide enough to hold the end of another."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(stroke, connectivity=8)
+    if count < 2:
+        return []
+    upright = stroke.shape[0] >= stroke.shape[1]
+    own = labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    runs = own if upright else own.T
+    pieces, start, lo, hi = [], None, 0, 0
+    for i, row in enumerate(runs):
+        cols = np.flatnonzero(row)
+        if not cols.size:
+            continue
+        if start is not None and max(hi, cols[-1]) - min(lo, cols[0]) + 1 <= across:
+            lo, hi, end = min(lo, cols[0]), max(hi, cols[-1]), i
+            continue
+        if start is not None and end + 1 - start >= least:
+            pieces.append((lo, start, hi + 1, end + 1))
+        start, end, lo, hi = i, i, cols[0], cols[-1]
+    if start is not None and end + 1 - start >= least:
+        pieces.append((lo, start, hi + 1, end + 1))
+    return [(int(a), int(b), int(c), int(d)) if upright else (int(b), int(a), int(d), int(c)) for a, b, c, d in pieces]
 
 
 def _long_strokes(small: np.ndarray, ch: float) -> tuple[np.ndarray, np.ndarray]:
