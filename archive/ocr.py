@@ -104,12 +104,15 @@ def read_text(page: Page, lay: PageLayout, options: Options, clock: Clock | None
         page.ocr_engine = "pdf-text-layer"
         return
     engine = engine_for(options)
-    lang = read_blocks(engine, lay.image, lay.ordered, options.lang, lay.dpi, clock, lay.body)
+    from .layout.image import despeckle
+
+    image = despeckle(lay.image, lay.text_height)
+    lang = read_blocks(engine, image, lay.ordered, options.lang, lay.dpi, clock, lay.body)
     page.ocr_engine = f"{engine.name} {engine.version()} ({lang})"
     doubt = implausible(lay)
     if doubt:
         with clock("engine"):
-            paragraphs = engine.read_page(lay.image, lang, dpi=lay.dpi)
+            paragraphs = engine.read_page(image, lang, dpi=lay.dpi)
         if paragraphs and _better(paragraphs, lay):
             from .layout import engine_layout
 
