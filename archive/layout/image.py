@@ -92,7 +92,7 @@ def despeckle(gray: np.ndarray, ch: float) -> np.ndarray:
     with no other ink within ``SPECK_ALONE`` and no narrow mark stacked over or under
     them. For the engine's eyes only: the page image kept is the scan's."""
     ink = binarise(gray)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     side, r, up = SPECK * ch, max(2, int(SPECK_ALONE * ch)), int(STACKED * ch)
     small = np.flatnonzero((stats[1:, 2] <= side) & (stats[1:, 3] <= side)) + 1
     rule = np.maximum(stats[:, 2], stats[:, 3]) > 3 * ch  # a speck beside a rule is still a speck
