@@ -360,6 +360,27 @@ def test_a_figure_label_set_apart_from_its_title_joins_it_and_is_a_caption():
     assert lay.ordered[0].bbox == (400, 700.0, 720, 724.0) and len(lay.blocks) == 3
 
 
+def test_a_figure_title_wrapped_to_three_lines_is_a_caption():
+    """A narrow figure's caption wraps its title to three lines (OmniDocBench 61520814,
+    under a pie chart, beyond the chart's box at the left): it is a caption all the
+    same. Four lines of body that open by citing a figure stay body."""
+    import numpy as np
+
+    from archive.model import Line, PageLayout
+
+    def block(texts, y0):
+        lines = [Line(t, bbox=(100.0, y0 + 30 * i, 400.0, y0 + 30 * i + 24)) for i, t in enumerate(texts)]
+        return Block(TEXT, text="\n".join(texts), bbox=(100.0, y0, 400.0, y0 + 30 * len(texts)),
+                     font_size=24.0, lines=lines)
+
+    caption = block(["图 6-3-1　西北黄土高原区", "各省（自治区）侵蚀沟道面积", "占全区沟道面积比例图"], 700.0)
+    cite = block(["图 6-3-1 表明，各省侵蚀沟道", "面积差异很大，甘肃和陕西", "两省合计超过一半，宁夏", "最少。"], 900.0)
+    lay = PageLayout(image=np.zeros((1400, 1100), np.uint8), blocks=[caption, cite],
+                     ordered=[caption, cite], body=24.0, text_height=24.0)
+    layout.reconsider_kinds(lay)
+    assert [b.kind for b in lay.ordered] == [CAPTION, TEXT]
+
+
 @pytest.mark.parametrize("at_foot", [False, True])
 def test_what_is_set_on_the_folios_line_is_the_pages_own(at_foot):
     """A journal's title and the issue's date set on the line of the page's folio, in
@@ -586,3 +607,27 @@ def test_a_newspapers_photo_over_its_story_stays_the_storys():
              Block(BODY, text="本报重庆1月21日电公园装饰一新。", bbox=(100, 800, 900, 1500), region=0)]
     [article] = segment(units, [])
     assert article.headline == "山城春意浓" and len(article.captions) == 1
+
+
+def test_a_chart_label_grouped_over_a_figure_caption_is_parted_from_it():
+    """A pie chart's label set close over the figure's caption was grouped into its
+    block, read "En" over 图6-3-1 …, and the block was typed body (OmniDocBench 61520814).
+    The block is parted where the figure's number opens a line; a paragraph with a line
+    that opens by citing a figure is left whole."""
+    import numpy as np
+
+    from archive.model import Line, PageLayout
+
+    def block(texts, y0):
+        lines = [Line(t, bbox=(100.0, y0 + 30 * i, 400.0, y0 + 30 * i + 24)) for i, t in enumerate(texts)]
+        return Block(TEXT, text="\n".join(texts), bbox=(100.0, y0, 400.0, y0 + 30 * len(texts)),
+                     font_size=24.0, lines=lines)
+
+    labelled = block(["En", "图6-3-1西北黄土高原区", "各省（自治区）侵蚀沟道面积", "占全区沟道面积比例"], 700.0)
+    cite = block(["各省侵蚀沟道面积差异很大，", "图6-3-1表明，甘肃和陕西两", "省合计超过一半。"], 900.0)
+    lay = PageLayout(image=np.zeros((1400, 1100), np.uint8), blocks=[labelled, cite],
+                     ordered=[labelled, cite], body=24.0, text_height=24.0)
+    layout.reconsider_kinds(lay)
+    assert [(b.kind, b.text.split("\n")[0], b.bbox[1]) for b in lay.ordered] == [
+        (TEXT, "En", 700.0), (CAPTION, "图6-3-1西北黄土高原区", 730.0), (TEXT, "各省侵蚀沟道面积差异很大，", 900.0)]
+    assert len(lay.blocks) == 3

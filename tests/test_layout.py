@@ -560,3 +560,31 @@ def test_the_lines_beside_a_photo_in_a_block_round_it_are_kept():
     assert beside and all(_under(ln, parts) for ln in lines), [p.bbox for p in parts]
     assert not [p.bbox for p in parts if min(p.bbox[2], photo[2]) - max(p.bbox[0], photo[0]) > 2
                 and min(p.bbox[3], photo[3]) - max(p.bbox[1], photo[1]) > 2]
+
+
+def _glyph_row(ink, x0, x1, top, height, pitch=40):
+    for x in range(x0, x1 - pitch + 1, pitch):
+        ink[top:top + height, x:x + pitch - 4] = 255
+
+
+def test_a_line_in_two_pieces_does_not_cut_its_column():
+    """A column whose upper lines are set a little taller than its lower ones, with a
+    line between them in two pieces (a word space wider than the smear bridges). The
+    piece that joined no block began one of its own and the next full line went under
+    it: the column became two blocks sharing a line, too unlike in size to be merged,
+    and the OCR of both read that line (the devset's varied_04 and varied_06)."""
+    ink = np.zeros((1400, 1000), np.uint8)
+    y = 100
+    for _ in range(6):
+        _glyph_row(ink, 100, 900, y, 46)
+        y += 66
+    _glyph_row(ink, 100, 620, y, 38)
+    _glyph_row(ink, 700, 900, y, 38)
+    split = y
+    y += 58
+    for _ in range(8):
+        _glyph_row(ink, 100, 900, y, 38)
+        y += 58
+    blocks = layout.find_text_blocks(ink, 40.0)
+    assert len([b for b in blocks if b.bbox[1] <= split + 19 <= b.bbox[3]]) == 1, [b.bbox for b in blocks]
+    assert len(blocks) == 1, [b.bbox for b in blocks]

@@ -3,6 +3,8 @@ again once the text is read (``reconsider_kinds``)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from .. import patterns as P
 from ..model import (
     BYLINE, CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TABLE, TEXT, Block, Kind, Line,
@@ -153,13 +155,17 @@ def reconsider_kinds(lay: PageLayout) -> None:
     page_h = lay.image.shape[0]
     body = lay.body or lay.text_height
     _join_figure_labels(lay, body)
+    _part_figure_captions(lay)
     for b in lay.ordered:
         text = b.text.strip()
         if not text:
             continue
         x0, y0, x1, y1 = b.bbox
-        if b.kind in (TEXT, HEADLINE) and len(b.lines) <= 2 and P.is_figure_caption(text):
-            b.kind = CAPTION  # 图3 水松生长情况对比: a caption wherever the figure's edges are
+        # 图3 水松生长情况对比: a caption wherever the figure's edges are, on as many
+        # lines as a narrow figure wraps its title to (图 6-3-1, three lines under a pie
+        # chart); a paragraph that cites a figure has a clause, and is left as it is.
+        if b.kind in (TEXT, HEADLINE) and P.is_figure_caption(text):
+            b.kind = CAPTION
             continue
         margin = y1 < 0.08 * page_h or y0 > 0.92 * page_h
         one_line = len(b.lines) <= 2
@@ -224,6 +230,28 @@ def _join_figure_labels(lay: PageLayout, body: float) -> None:
             lay.ordered.remove(o)
             if o in lay.blocks:
                 lay.blocks.remove(o)
+
+
+def _part_figure_captions(lay: PageLayout) -> None:
+    """A figure's caption opens with its number: lines grouped over that line into its
+    block are not the caption's (a chart's label set close over it, 宁夏 5.3% over 图
+    6-3-1 under a pie chart, made the caption a body block). The block is parted at the
+    line, and the part from it on is left to be typed as a caption."""
+    for b in list(lay.ordered):
+        if b.kind not in (TEXT, HEADLINE) or len(b.lines) < 2:
+            continue
+        texts = [ln.text.strip() for ln in b.lines]
+        k = next((k for k in range(1, len(texts)) if P.FIGURE_LABEL_RE.match(texts[k])
+                  and P.is_figure_caption("\n".join(texts[k:]))), None)
+        boxes = [ln.bbox for ln in b.lines]
+        if k is None or not all(boxes):
+            continue
+        over = dataclasses.replace(b, lines=b.lines[:k], text="\n".join(ln.text for ln in b.lines[:k]),
+                                   bbox=union_bbox(boxes[:k]))
+        b.lines, b.text, b.bbox = b.lines[k:], "\n".join(ln.text for ln in b.lines[k:]), union_bbox(boxes[k:])
+        lay.ordered.insert(lay.ordered.index(b), over)
+        if b in lay.blocks:
+            lay.blocks.insert(lay.blocks.index(b), over)
 
 
 def _footnote(b: Block, text: str, lay: PageLayout, body: float) -> bool:

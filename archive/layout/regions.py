@@ -284,7 +284,7 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
     blocks: list[list[tuple]] = []
     for s in segs:
         sh = s[3] - s[1]
-        best = None
+        best, most = None, 0.0
         for b in blocks:
             last = b[-1]
             lh = last[3] - last[1]
@@ -296,8 +296,14 @@ def find_text_blocks(ink: np.ndarray, ch: float, rules: list[Block] = (), photos
             # over its subtitle or under its kicker: kept apart, each is typed by its size.
             titled = max(sh, lh) >= display and max(sh, lh) >= P.SUBHEAD_TO_BODY * min(sh, lh)
             if overlap > 0.5 * narrow and -0.3 * lh < gap < max(0.9, leading) * min(lh, sh) and 0.7 < sh / lh < 1.45 \
-                    and not titled and not _ruled_between(last, s, across) and not _astride(last, s, gutters, max(lh, sh)):
-                best = b
+                    and not titled and not _ruled_between(last, s, across) and not _astride(last, s, gutters, max(lh, sh)) \
+                    and overlap >= most:
+                # Of the blocks the line could go on, the one whose last line it lies
+                # under most. A line with a wide word space is two pieces, and the
+                # piece that joined no block began one of its own; put under that
+                # piece, the next full line cut the column into two blocks sharing a
+                # line (of unlike sizes, never merged), and both crops read the line.
+                best, most = b, overlap
         if best is not None:
             best.append(s)
         else:
