@@ -106,10 +106,28 @@ def ocr_misread_one(text: str) -> str:
     return "".join(out)
 
 
+# chi_sim reads the dash — as 一 (one), the stroke the two share. Where the character
+# cannot stand it is the dash: three or more 一 in a row (no Chinese word has them; a
+# dash is set two or three ems long), or one between two Latin letters or digits
+# (6—7级, ITU—T: Chinese writes no Han numeral inside a Latin word or a range of
+# figures). 一一 (one by one) and 一 between two Han characters are words, and stay.
+_DASH_RUN = re.compile("一(?:\x00?一){2,}")
+_DASH_FLANKED = re.compile("(?:(?<=[0-9A-Za-z０-９])|(?<=[0-9A-Za-z０-９]\x00))一(?=\x00?[0-9A-Za-z０-９])")
+
+
+def ocr_dashes(text: str) -> str:
+    """A line's text with the dashes chi_sim read as 一 made dashes again."""
+    if "一" not in text:
+        return text
+    text = _DASH_RUN.sub(lambda m: m.group(0).replace("一", "—"), text)
+    return _DASH_FLANKED.sub("—", text)
+
+
 def ocr_words(texts: list[str]) -> list[str]:
-    """The texts of an OCR line's words with chi_sim's stray marks and misread ones
-    mended (``ocr_stray_marks``, ``ocr_misread_one``); "" for a word that was only a speck."""
-    return ocr_misread_one("\x00".join(ocr_stray_marks(texts))).split("\x00")
+    """The texts of an OCR line's words with chi_sim's stray marks, misread ones and
+    dashes mended (``ocr_stray_marks``, ``ocr_misread_one``, ``ocr_dashes``); "" for a
+    word that was only a speck."""
+    return ocr_dashes(ocr_misread_one("\x00".join(ocr_stray_marks(texts)))).split("\x00")
 
 
 def han_ratio(text: str) -> float:

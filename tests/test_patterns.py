@@ -60,6 +60,17 @@ def test_an_unopened_bracket_before_a_month_or_digit_is_the_digit_one():
         assert one(kept) == kept
 
 
+def test_a_dash_read_as_one_where_one_cannot_stand_is_a_dash():
+    from archive.patterns import ocr_dashes, ocr_words
+
+    assert ocr_dashes("总统候选人一一一现任总统") == "总统候选人———现任总统"
+    assert ocr_dashes("南部海区有6一7级偏北风") == "南部海区有6—7级偏北风"
+    assert ocr_words(["达到", "国际", "ITU", "一", "T", "相关"]) == ["达到", "国际", "ITU", "—", "T", "相关"]
+    assert ocr_words(["一", "一", "一", "既是"]) == ["—", "—", "—", "既是"]
+    for kept in ("一一列举", "一一对应", "第一季", "3个一组", "G一代", "一1998年", "统一"):
+        assert ocr_dashes(kept) == kept
+
+
 @pytest.mark.parametrize("text, caption", [
     ("图 3    水松生长情况对比", True),
     ("图6-3-1西北黄土高原区各省（自治区）侵蚀沟道面积占全区沟道面积比例", True),
