@@ -123,11 +123,33 @@ def ocr_dashes(text: str) -> str:
     return _DASH_FLANKED.sub("—", text)
 
 
+# Marks that cannot stand where chi_sim puts them, by the rules of Chinese typesetting
+# (GB/T 15834, the line-breaking rules of CLREQ):
+# - a clause mark never opens a line, so one read at the start of a line of Chinese is a
+#   speck of the margin or the indent (。据新华社, ：本报记者);
+# - two clause marks never stand side by side, so the second of a pair is the first's
+#   glyph read twice or a speck after it (弃。，二、);
+# - an opening round bracket read as two (《〈 or 〈( for one narrow glyph): a title does
+#   not open with a bracket, nor a bracket with an angle bracket.
+_CLAUSE = "，,、。；;：:"
+_LINE_START_MARKS = re.compile(f"^(?:[{_CLAUSE}]\x00?)+(?=[{HAN}])")
+_SECOND_MARK = re.compile("(?<=[，、。；：])(\x00?)[" + _CLAUSE + "]")  # the first full width: Latin has "etc.," and "a.m.;"
+_BRACKET_TWICE = re.compile("[《〈](?=\x00?[〈(（])")
+
+
+def ocr_impossible_marks(text: str) -> str:
+    """A line's text without the marks Chinese typesetting cannot have put there."""
+    text = _LINE_START_MARKS.sub(lambda m: "\x00" * m.group(0).count("\x00"), text)
+    text = _SECOND_MARK.sub(lambda m: m.group(1), text)
+    return _BRACKET_TWICE.sub("", text)
+
+
 def ocr_words(texts: list[str]) -> list[str]:
-    """The texts of an OCR line's words with chi_sim's stray marks, misread ones and
-    dashes mended (``ocr_stray_marks``, ``ocr_misread_one``, ``ocr_dashes``); "" for a
-    word that was only a speck."""
-    return ocr_dashes(ocr_misread_one("\x00".join(ocr_stray_marks(texts)))).split("\x00")
+    """The texts of an OCR line's words with chi_sim's stray marks, misread ones,
+    dashes and impossible marks mended (``ocr_stray_marks``, ``ocr_misread_one``,
+    ``ocr_dashes``, ``ocr_impossible_marks``); "" for a word that was only a speck."""
+    text = ocr_misread_one("\x00".join(ocr_stray_marks(texts)))
+    return ocr_impossible_marks(ocr_dashes(text)).split("\x00")
 
 
 def han_ratio(text: str) -> float:

@@ -71,6 +71,23 @@ def test_a_dash_read_as_one_where_one_cannot_stand_is_a_dash():
         assert ocr_dashes(kept) == kept
 
 
+def test_marks_chinese_typesetting_cannot_have_set_are_dropped():
+    """Seen in the devset's OCR: a speck in the indent read as 。 or ： before the first
+    character, a 。 read twice as 。，, one narrow （ read as 《〈."""
+    from archive.patterns import ocr_words
+
+    assert ocr_words(["。", "据新华社", "布拉格"]) == ["", "据新华社", "布拉格"]
+    assert ocr_words(["：本报记者", "王霞光"]) == ["本报记者", "王霞光"]
+    assert ocr_words(["弃", "。，", "二", "、", "毒情"]) == ["弃", "。", "二", "、", "毒情"]
+    assert ocr_words(["地区", "，", "、"]) == ["地区", "，", ""]
+    assert ocr_words(["日电", "《〈", "记者"]) == ["日电", "〈", "记者"]
+    # what typesetting allows stays: a mark closing a line, a quote before a comma, a
+    # title opening a line, ASCII marks in English, a colon opening a line of figures
+    for kept in (["工作。"], ["“老本”，", "其"], ["《人民日报》"], ["Co.,", "Ltd."], [":", "30"],
+                 ["（", "记者", "）"], ["……", "，"]):
+        assert ocr_words(kept) == kept
+
+
 @pytest.mark.parametrize("text, caption", [
     ("图 3    水松生长情况对比", True),
     ("图6-3-1西北黄土高原区各省（自治区）侵蚀沟道面积占全区沟道面积比例", True),

@@ -73,6 +73,10 @@ def articles_from_text(path: Path) -> list[SourceArticle]:
     return out
 
 
+NO_LINE_START = "，。、；：？！）》」』〉”’…·,.;:?!)"
+NO_LINE_END = "（《「『〈“‘("
+
+
 class _Typesetter:
     def __init__(self, draw: ImageDraw.ImageDraw, dpi: int):
         self.draw = draw
@@ -82,12 +86,19 @@ class _Typesetter:
         self.lead = int(self.em * 1.5)
 
     def lines(self, text: str, width: float, fnt, indent: int = 0) -> list[str]:
+        """``text`` broken into lines as a Chinese compositor breaks it (CLREQ 3.1.7, the
+        rules of GB/T 15834): a clause mark or closing bracket never opens a line and an
+        opening bracket never ends one, so the character before such a mark is pushed
+        down with it."""
         out, cur, w = [], "", indent * fnt.size
         for ch in text:
             cw = fnt.getlength(ch)
             if w + cw > width and cur:
+                carry = ""
+                while len(cur) > 1 and ((carry or ch)[0] in NO_LINE_START or cur[-1] in NO_LINE_END):
+                    carry, cur = cur[-1] + carry, cur[:-1]
                 out.append(cur)
-                cur, w = "", 0
+                cur, w = carry, sum(fnt.getlength(c) for c in carry)
             cur += ch
             w += cw
         if cur:
