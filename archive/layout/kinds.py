@@ -268,11 +268,13 @@ def _footnote(b: Block, text: str, lay: PageLayout, body: float) -> bool:
 
 def _caption_of(b: Block, photo: Block, body: float) -> bool:
     """Directly under a photo (or over it, in smaller type than the body: a column's
-    text often ends just over a photo set into it), no wider than it, and a few lines
-    at most."""
+    text often ends just over a photo set into it), or set into the picture itself (in
+    light type on its dark ground) no larger than the body; no wider than it, and a few
+    lines at most."""
     bx0, by0, bx1, by1 = b.bbox
     px0, py0, px1, py1 = photo.bbox
     inside_x = bx0 >= px0 - body and bx1 <= px1 + body
     below = 0 <= by0 - py1 < 1.5 * body
     above = 0 <= py0 - by1 < 1.5 * body and b.font_size < 0.92 * body
-    return inside_x and (below or above) and (by1 - by0) < 5 * body
+    within = py0 <= by0 and by1 <= py1 and b.font_size <= body
+    return inside_x and (below or above or within) and (by1 - by0) < 5 * body

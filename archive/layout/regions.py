@@ -561,7 +561,46 @@ def find_regions(gray: np.ndarray, ink: np.ndarray) -> tuple[list[Block], float]
     # none, and as walls they would split the text beside it.
     rules = [r for r in rules if not any(_inside(r.bbox, p.bbox, ch / 2) for p in photos)]
     text = [b for b in find_text_blocks(work, ch, rules, photos) if not _scan_edge(b, ink.shape, ch)]
-    return rules + photos + text, ch
+    return rules + photos + text + find_reversed_text(gray, photos, ch), ch
+
+
+def dark_ground(gray: np.ndarray, bbox) -> bool:
+    """Is the ground of this box dark: type printed light on a tint or a photo (reverse
+    type)? Type covers well under half of its block's area; the rest is its ground."""
+    x0, y0, x1, y1 = (int(v) for v in bbox)
+    area = gray[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
+    return bool(area.size) and float(np.median(area)) < 128
+
+
+def find_reversed_text(gray: np.ndarray, photos: list[Block], ch: float) -> list[Block]:
+    """Lines of light type on the dark ground of a photo's box: a caption or headline
+    set in reverse over the picture, or a whole page printed light on dark, which the
+    photo finder takes for one photo. Light strokes are the pixels brighter than the
+    ground around them; what is not glyph-sized (the paper of a light panel, a sky)
+    drops out, and what is left is grouped into lines and blocks as ink is. A block is
+    kept when its ground is dark and it is a line of type, several glyphs wide; the
+    engine's confidence decides the rest (``ocr.drop_unread_reverse``)."""
+    out = []
+    for p in photos:
+        x0, y0, x1, y1 = (int(v) for v in p.bbox)
+        area = gray[y0:y1 + 1, x0:x1 + 1]
+        k = int(3 * ch) | 1
+        ground = cv2.blur(area, (k, k))
+        light = ((area.astype(np.int16) - ground > 40) & (area > 150)).astype(np.uint8) * 255
+        # The page's text height is measured on dark ink: on a page printed light on
+        # dark it is the ground's specks. The light type has its own.
+        lh = estimate_text_height(light)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
+        glyph = np.flatnonzero((stats[1:, 2] <= 3 * lh) & (stats[1:, 3] <= 3 * lh) & (stats[1:, 4] >= 3)) + 1
+        if not glyph.size:
+            continue
+        mask = np.isin(labels, glyph).astype(np.uint8) * 255
+        for b in find_text_blocks(mask, lh):
+            b.bbox = (b.bbox[0] + x0, b.bbox[1] + y0, b.bbox[2] + x0, b.bbox[3] + y0)
+            size = b.font_size or 0.0
+            if size >= lh / 2 and b.bbox[2] - b.bbox[0] >= 4 * size and dark_ground(gray, b.bbox):
+                out.append(b)
+    return out
 
 
 def _scan_edge(b: Block, shape, ch: float) -> bool:
