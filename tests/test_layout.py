@@ -588,3 +588,19 @@ def test_a_line_in_two_pieces_does_not_cut_its_column():
     blocks = layout.find_text_blocks(ink, 40.0)
     assert len([b for b in blocks if b.bbox[1] <= split + 19 <= b.bbox[3]]) == 1, [b.bbox for b in blocks]
     assert len(blocks) == 1, [b.bbox for b in blocks]
+
+
+def test_a_headline_line_of_two_words_is_not_made_larger_by_one_long_box():
+    """The engine boxed 型 83 px high beside its 68-px 成 on a headline's short second
+    line; the upper of the two heights made the line a size larger than the first and
+    cut the headline in two (``paragraphs._runs_of_size``)."""
+    from archive.model import HEADLINE, Block, Line, Word
+
+    first = Line("青岛西海岸新区立体交通网加快", (0, 0, 1000, 68),
+                 [Word("青岛", 0, 0, 130, 68, 96.0), Word("西海", 140, 0, 280, 68, 90.0), Word("岸", 290, 1, 330, 67, 91.0),
+                  Word("立体", 340, 0, 470, 68, 95.0), Word("交通", 480, 0, 610, 68, 96.0)])
+    second = Line("成型", (400, 80, 540, 163), [Word("成", 400, 88, 468, 156, 95.0), Word("型", 470, 80, 540, 163, 96.0)])
+    assert layout.line_size(second) < 1.2 * layout.line_size(first)
+    block = Block(HEADLINE, text="青岛西海岸新区立体交通网加快\n成型", bbox=(0, 0, 1000, 163), lines=[first, second],
+                  font_size=68.0)
+    assert len(layout._runs_of_size(block, kinds=(HEADLINE,))) == 1
