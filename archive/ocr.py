@@ -230,7 +230,7 @@ def drop_unread_reverse(lay: PageLayout, reverse: list[Block]) -> None:
 
 
 # The safety net. A page whose photos cover most of it (light text on a dark ground
-# taken for one photo), or read at a mean word confidence under 65 (Tesseract's words
+# taken for one photo, where the reverse-type finder read none of it), or read at a mean word confidence under 65 (Tesseract's words
 # on sound text are at 85 and more; 73 on the worst real page that read well), is read
 # again by the engine's own segmentation, which is kept when it reads with more
 # confidence. Measured on the real pages: the magazine page of light text on dark

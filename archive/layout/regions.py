@@ -586,6 +586,8 @@ def find_reversed_text(gray: np.ndarray, photos: list[Block], ch: float) -> list
         area = gray[y0:y1 + 1, x0:x1 + 1]
         k = int(3 * ch) | 1
         ground = cv2.blur(area, (k, k))
+        # Lighter than the mean of the three glyphs around it by a sixth of the grey
+        # scale, and light in itself: a photo's highlights fade into their ground.
         light = ((area.astype(np.int16) - ground > 40) & (area > 150)).astype(np.uint8) * 255
         # The page's text height is measured on dark ink: on a page printed light on
         # dark it is the ground's specks. The light type has its own.
