@@ -113,9 +113,8 @@ def read_text(page: Page, lay: PageLayout, options: Options, clock: Clock | None
     if reverse:
         image = image.copy()
     for b in reverse:  # dark on light, as the engine reads (the scan's: light type's holes are no specks)
-        x0, y0 = max(0, int(b.bbox[0]) - CROP_PAD), max(0, int(b.bbox[1]) - CROP_PAD)  # all the engine's crop
-        x1, y1 = int(b.bbox[2]) + CROP_PAD, int(b.bbox[3]) + CROP_PAD
-        image[y0:y1 + 1, x0:x1 + 1] = 255 - lay.image[y0:y1 + 1, x0:x1 + 1]
+        x0, y0, x1, y1 = crop_box(b.bbox, image.shape)
+        image[y0:y1, x0:x1] = 255 - lay.image[y0:y1, x0:x1]
     lang = read_blocks(engine, image, lay.ordered, options.lang, lay.dpi, clock, lay.body)
     drop_unread_reverse(lay, reverse)
     page.ocr_engine = f"{engine.name} {engine.version()} ({lang})"
@@ -161,7 +160,7 @@ def closing_full_stops(ink: np.ndarray, blocks: list[Block]) -> int:
             top = float(np.median([w.top for w in han])) - 0.1 * em
             bottom = top + 1.2 * em
             x0 = int(max(w.x1 for w in ln.words) - em)  # the last character and after
-            x1 = int(min(ink.shape[1], b.bbox[2] + CROP_PAD))  # what the engine saw
+            x1 = crop_box(b.bbox, ink.shape)[2]  # what the engine saw
             band = ink[max(0, int(top)):int(bottom) + 1, max(0, x0):x1]
             if band.size == 0:
                 continue
@@ -219,11 +218,7 @@ def reverse_blocks(lay: PageLayout) -> list[Block]:
 
 def drop_unread_reverse(lay: PageLayout, reverse: list[Block]) -> None:
     """Take out of the layout the light-on-dark blocks the engine did not read as text."""
-    gone = []
-    for b in reverse:
-        confs = [w.conf for ln in b.lines for w in ln.words if w.text.strip()]
-        if not confs or sum(confs) / len(confs) < MIN_REVERSE_CONFIDENCE:
-            gone.append(id(b))
+    gone = {id(b) for b in reverse if b.confidence is None or b.confidence < MIN_REVERSE_CONFIDENCE}
     if gone:
         lay.ordered = [b for b in lay.ordered if id(b) not in gone]
         lay.blocks = [b for b in lay.blocks if id(b) not in gone]
@@ -416,6 +411,13 @@ def ocr_scale(body: float, lang: str) -> float:
 CROP_PAD = 6
 
 
+def crop_box(bbox, shape) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1), end exclusive: the pixels the engine is given for a block."""
+    x0, y0, x1, y1 = bbox
+    return (max(0, int(x0) - CROP_PAD), max(0, int(y0) - CROP_PAD),
+            min(shape[1], int(x1) + CROP_PAD), min(shape[0], int(y1) + CROP_PAD))
+
+
 def _ocr_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: int, clock: Clock,
                 body: float = 0.0) -> None:
     """Each block cropped (resized by ``ocr_scale``), and all of a page's crops read in
@@ -426,8 +428,7 @@ def _ocr_blocks(engine, image: np.ndarray, blocks: list[Block], lang: str, dpi: 
     group: list[tuple[Block, tuple[int, int], float, np.ndarray]] = []
     for b in blocks:
         x0, y0, x1, y1 = b.bbox
-        X0, Y0 = max(0, int(x0) - CROP_PAD), max(0, int(y0) - CROP_PAD)
-        X1, Y1 = min(image.shape[1], int(x1) + CROP_PAD), min(image.shape[0], int(y1) + CROP_PAD)
+        X0, Y0, X1, Y1 = crop_box(b.bbox, image.shape)
         crop = image[Y0:Y1, X0:X1]
         if not crop.size:
             continue
