@@ -118,10 +118,12 @@ def read_text(page: Page, lay: PageLayout, options: Options, clock: Clock | None
     lang = read_blocks(engine, image, lay.ordered, options.lang, lay.dpi, clock, lay.body)
     drop_unread_reverse(lay, reverse)
     page.ocr_engine = f"{engine.name} {engine.version()} ({lang})"
-    if _split_languages(lang)[0]:
-        from .layout.image import binarise
+    from .layout.image import binarise
 
-        closing_full_stops(binarise(image), lay.ordered)
+    ink = binarise(image)
+    read_skipped_lines(engine, image, ink, lay.ordered, lang, lay.dpi, clock, lay.body)
+    if _split_languages(lang)[0]:
+        closing_marks(ink, lay.ordered)
     doubt = implausible(lay)
     if doubt:
         with clock("engine"):
@@ -133,6 +135,126 @@ def read_text(page: Page, lay: PageLayout, options: Options, clock: Clock | None
             page.ocr_engine += ", page segmentation: engine"
 
 
+# Tesseract, reading a block as one uniform text (psm 6), leaves out a short line at the
+# block's top now and then: the tail of a paragraph carried to the head of the next
+# column ("点。" over the column's first indented line; devset, 300 dpi). The rows of ink
+# in a block that none of the engine's lines stands on are read again.
+SKIPPED_LINE_MIN_HEIGHT = 0.5  # of the em: lower rows are specks, rules' edges, a lone stop
+MIN_SKIPPED_CONFIDENCE = 50.0
+
+
+def skipped_rows(ink: np.ndarray, b: Block, em: float) -> list[tuple[int, int]]:
+    """Runs of ink rows (page y, end exclusive) inside a read block that no line the
+    engine gave for it covers."""
+    x0, y0, x1, y1 = (int(v) for v in b.bbox)
+    region = ink[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
+    if not region.size:
+        return []
+    rows = np.count_nonzero(region, axis=1) > 0
+    covered = np.zeros(len(rows), dtype=bool)
+    for ln in b.lines or ():
+        if not ln.words:
+            continue
+        # the row of the line's glyphs: the engine's box of a mark may run a line long
+        top = float(np.median([w.top for w in ln.words])) - max(0, y0)
+        bottom = float(np.median([w.bottom for w in ln.words])) - max(0, y0)
+        covered[max(0, int(top)):max(0, int(bottom) + 1)] = True
+    runs, start = [], None
+    for i, on in enumerate(np.append(rows, False)):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            runs.append((start, i))
+            start = None
+    # a line's glyphs may leave blank rows across it (点's dots under its frame): runs
+    # closer than a line's leading, together no taller than a line, are one line
+    merged: list[tuple[int, int]] = []
+    for a, z in runs:
+        if merged and a - merged[-1][1] < 0.3 * em and z - merged[-1][0] <= 1.3 * em:
+            merged[-1] = (merged[-1][0], z)
+        else:
+            merged.append((a, z))
+    out = []
+    for a, z in merged:
+        if z - a >= SKIPPED_LINE_MIN_HEIGHT * em and covered[a:z].mean() < 0.25:
+            out.append((a + max(0, y0), z + max(0, y0)))
+    return out
+
+
+def read_skipped_lines(engine, image: np.ndarray, ink: np.ndarray, blocks: list[Block], lang: str, dpi: int,
+                       clock: Clock, body: float = 0.0) -> int:
+    """Read the lines the engine left out of the blocks it read (``skipped_rows``) and
+    put those read as text into their blocks in their place; returns how many.
+
+    Alone, such a line is one or two glyphs, and the engine reads those badly ("点。" as
+    扣。 at 18; Tesseract's line recogniser wants a line's context): each is read set
+    before a neighbouring line of its block, in the same type, and only the words over
+    its own part are kept."""
+    jobs = []
+    for b in blocks:
+        if not b.bbox or not b.lines or not b.kind.is_text:
+            continue
+        em = b.font_size or body
+        if not em:
+            continue
+        for top, bottom in skipped_rows(ink, b, em):
+            strip = _skipped_strip(image, ink, b, top, bottom, em)
+            if strip is not None:
+                jobs.append((b, *strip))
+    if not jobs:
+        return 0
+    with clock("engine"):
+        results = engine.recognise_many([j[4] for j in jobs], lang, dpi=dpi)
+    n = 0
+    for (b, x0, y0, width, _), lines in zip(jobs, results):
+        # a word the engine doubts is left out on its own; a line-end 。 it drops is
+        # given back from its ring by closing_marks
+        words = [w for ln in lines for w in ln.words
+                 if w.text.strip() and (w.x0 + w.x1) / 2 < width and w.conf >= MIN_SKIPPED_CONFIDENCE]
+        for w in words:
+            w.x0, w.x1, w.top, w.bottom = w.x0 + x0, w.x1 + x0, w.top + y0, w.bottom + y0
+        if not words:
+            continue
+        if not any(c.isalnum() for w in words for c in w.text):
+            continue
+        line = Line(text=P.cjk_punctuation(join_words(words)), words=words,
+                    bbox=(min(w.x0 for w in words), min(w.top for w in words),
+                          max(w.x1 for w in words), max(w.bottom for w in words)))
+        b.lines = sorted(b.lines + [line], key=lambda ln: ln.bbox[1])
+        b.text = "\n".join(ln.text for ln in b.lines)
+        n += 1
+    return n
+
+
+def _skipped_strip(image: np.ndarray, ink: np.ndarray, b: Block, top: int, bottom: int, em: float):
+    """(x0, y0, width of the skipped line's part, image): the skipped line's ink, from the
+    block's left edge, then the nearest line the engine read in the block, from its
+    first ink (an indent's blank of two ems between them cost 点 its reading: 25 for 93
+    at half an em), level with it."""
+    x0, _, x1, _ = crop_box(b.bbox, image.shape)
+    cols = np.flatnonzero(np.count_nonzero(ink[top:bottom, x0:x1], axis=0))
+    if not cols.size:
+        return None
+    width = int(cols[-1]) + int(0.5 * em)
+    near = min((ln for ln in b.lines if ln.words),
+               key=lambda ln: abs(float(np.median([w.top for w in ln.words])) - top))
+    n_top = float(np.median([w.top for w in near.words]))
+    n_bottom = float(np.median([w.bottom for w in near.words]))
+    shift = int((n_top + n_bottom) / 2 - (top + bottom) / 2)
+    y0, y1 = max(0, top - CROP_PAD), min(image.shape[0], bottom + CROP_PAD)
+    ny0, ny1 = y0 + shift, y1 + shift
+    if ny0 < 0 or ny1 > image.shape[0]:
+        return None
+    other = np.flatnonzero(np.count_nonzero(ink[int(n_top):int(n_bottom) + 1, x0:x1], axis=0))
+    if not other.size:
+        return None
+    own = image[y0:y1, x0:x0 + width]
+    paper = np.median(own[ink[y0:y1, x0:x0 + width] == 0]) if own.size else 255
+    gap = np.full((y1 - y0, int(0.5 * em)) + image.shape[2:], paper, dtype=image.dtype)
+    near_part = image[ny0:ny1, x0 + max(0, int(other[0]) - CROP_PAD):x1]
+    return x0, y0, width, np.hstack([own, gap, near_part])
+
+
 # chi_sim drops the full stop that ends a line, most of all the short last line of a
 # paragraph (devset, 300 dpi: 20 stops lost, nearly all at a line's end), though its
 # ring is on the page. The 。 is the one small closed ring of Chinese type: a Han
@@ -140,10 +262,19 @@ def read_text(page: Page, lay: PageLayout, options: Options, clock: Clock | None
 # low in its cell. A line of Chinese whose text ends in a character while the last ink
 # on its row is such a ring gets its stop back, as a word with the ring's box.
 STOP_SIDE = (0.22, 0.5)  # of the em: smallest and largest side of the ring
+# It drops the comma that ends a line too (devset, 300 dpi: 12 of 15 commas lost). A
+# comma never ends a paragraph, so its line runs the full measure: the comma's cell is
+# the line's last, flush with the column's edge. In it the ， is a small upright tear
+# low on the left (0.13-0.19 em wide, 0.23-0.34 em tall where the engine read it),
+# its tail straight down or to the left; the 、 is as wide as tall and runs down to the
+# right; a speck is a dot.
+COMMA_WIDTH = (0.08, 0.25)  # of the em
+COMMA_HEIGHT = (0.18, 0.42)
+FULL_MEASURE = 0.35  # of the em: how far a full line's last cell may end from the column's edge
 
 
-def closing_full_stops(ink: np.ndarray, blocks: list[Block]) -> int:
-    """Give back the 。 the engine dropped at lines' ends; returns how many."""
+def closing_marks(ink: np.ndarray, blocks: list[Block]) -> int:
+    """Give back the 。 and ， the engine dropped at lines' ends; returns how many."""
     n = 0
     for b in blocks:
         changed = False
@@ -153,30 +284,65 @@ def closing_full_stops(ink: np.ndarray, blocks: list[Block]) -> int:
             # the row from characters whose boxes are a glyph's (the engine's boxes of
             # several characters, or of a mark, may run down into the next line)
             em = b.font_size or 0.0
-            han = [w for w in ln.words if len(w.text) == 1 and P.is_han(w.text)
+            han = [w for w in ln.words if w.text and all(P.is_han(c) for c in w.text)
                    and 0.6 * em <= w.bottom - w.top <= 1.4 * em]
             if em <= 4 or not han:
                 continue
             top = float(np.median([w.top for w in han])) - 0.1 * em
             bottom = top + 1.2 * em
-            x0 = int(max(w.x1 for w in ln.words) - em)  # the last character and after
-            x1 = crop_box(b.bbox, ink.shape)[2]  # what the engine saw
+            # the last character and the cell after it, where a 。 is set (a paragraph's
+            # short last line leaves the rest of the row open to specks further on)
+            end = max(w.x1 for w in ln.words)
+            x0 = int(end - em)
+            x1 = min(crop_box(b.bbox, ink.shape)[2], int(end + 1.5 * em))  # within what the engine saw
             band = ink[max(0, int(top)):int(bottom) + 1, max(0, x0):x1]
             if band.size == 0:
                 continue
-            ring = _last_ring(band, em)
-            if ring is None:
+            mark, box = "。", _last_ring(band, em)
+            if box is None and abs(b.bbox[2] - (end + em)) <= FULL_MEASURE * em:
+                mark, box = "，", _last_comma(band, em, end - max(0, x0))
+            if box is None:
                 continue
-            rx, ry, rw, rh = ring
+            rx, ry, rw, rh = box
             gx0, gy0 = max(0, x0) + rx, max(0, int(top)) + ry
-            ln.words.append(Word("。", float(gx0), float(gy0), float(gx0 + rw), float(gy0 + rh), 0.0))
-            ln.text = ln.text.rstrip() + "。"
+            ln.words.append(Word(mark, float(gx0), float(gy0), float(gx0 + rw), float(gy0 + rh), 0.0))
+            ln.text = ln.text.rstrip() + mark
             ln.bbox = (ln.bbox[0], ln.bbox[1], max(ln.bbox[2], gx0 + rw), ln.bbox[3])
             changed = True
             n += 1
         if changed:
             b.text = "\n".join(ln.text for ln in b.lines)
     return n
+
+
+def _last_comma(band: np.ndarray, em: float, end: float) -> tuple[int, int, int, int] | None:
+    """The box of the rightmost ink on a line's row when it is a ， set in the cell
+    after the last character (``end``, in the band)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+    if count < 2:
+        return None
+    right = stats[1:, 0] + stats[1:, 2]
+    i = 1 + int(np.argmax(right))
+    x, y, w, h, _ = (int(v) for v in stats[i])
+    if np.count_nonzero(right > x) > 1:
+        return None  # not alone in its cell
+    if not (end - 0.05 * em <= x <= end + 0.45 * em):
+        return None  # not on the left of the cell after the last character
+    if not (COMMA_WIDTH[0] * em <= w <= COMMA_WIDTH[1] * em and COMMA_HEIGHT[0] * em <= h <= COMMA_HEIGHT[1] * em):
+        return None
+    # low in its cell: the band starts a tenth of an em over the characters
+    if h < 1.3 * w or y < 0.55 * em:
+        return None
+    comp = labels[y:y + h, x:x + w] == i
+    third = max(1, h // 3)
+    cols = np.arange(w)
+
+    def centre(rows: np.ndarray) -> float:
+        return float((rows.sum(axis=0) * cols).sum() / max(1, rows.sum()))
+
+    if centre(comp[-third:]) - centre(comp[:third]) > 0.05 * em:
+        return None  # runs down to the right: a 、
+    return x, y, w, h
 
 
 def _last_ring(band: np.ndarray, em: float) -> tuple[int, int, int, int] | None:
@@ -193,7 +359,12 @@ def _last_ring(band: np.ndarray, em: float) -> tuple[int, int, int, int] | None:
         return None
     if np.count_nonzero(stats[1:, 0] + stats[1:, 2] > x + w // 2) > 1:
         return None  # other ink reaches as far right: the ring is inside a character
-    filled = np.pad((labels[y:y + h, x:x + w] == i).astype(np.uint8), 1)
+    # a worn ring breaks open (a "c"): a gap of a few pixels is closed first; a comma
+    # or a dot has no paper inside to close. The margin keeps the closing off the
+    # box's edge, where it would wall the flood out of a stroke's other side.
+    k = max(3, int(round(0.07 * em)) | 1)
+    filled = np.pad((labels[y:y + h, x:x + w] == i).astype(np.uint8), k // 2 + 1)
+    filled = cv2.morphologyEx(filled, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
     cv2.floodFill(filled, None, (0, 0), 1)
     hole = np.count_nonzero(filled == 0)  # paper the flood from outside could not reach
     return (x, y, w, h) if hole >= 0.1 * w * h else None
