@@ -134,7 +134,7 @@ def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, flo
     # count; no part of a glyph that matters here is under a quarter of one each way.
     n, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
     tiny = np.flatnonzero((stats[:, cv2.CC_STAT_WIDTH] <= 0.25 * c) & (stats[:, cv2.CC_STAT_HEIGHT] <= 0.25 * c))
-    tiny = tiny[tiny > 0]
+    tiny = np.concatenate([tiny[tiny > 0], _rule_dashes(small, labels, stats, c)])
     if tiny.size:
         small = np.where(np.isin(labels, tiny), 0, small).astype(small.dtype)
     white = cv2.bitwise_not(small)
@@ -152,14 +152,15 @@ def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, flo
     strips = _strips(white, display, TALL * c, c, narrowest)
     boxes = component_boxes(strips)
     tall = [b for b in boxes if 2.0 * b[3] - ch >= TALL * ch]
-    walls = [_wall(strips, b, c) for b in tall]
+    walls = [w for b in tall for w in _walls(strips, b, c, TALL * c)]
+    long_walls = list(walls)
     # Shorter gutters, where the page says they are. Where a paragraph's indent or a blot
     # beside a gutter broke its white, the gutter goes on past the break, in line.
     for b in boxes:
         if UNDER * ch <= 2.0 * b[3] - ch < TALL * ch:
             wall = _wall(strips, b, c)
             if any(abs(wall[0] - o[0]) < c and (0 <= wall[1] - o[3] <= 4 * ch or 0 <= o[1] - wall[3] <= 4 * ch)
-                   for o in walls[:len(tall)]):
+                   for o in long_walls):
                 walls.append(wall)
     # Between columns set under a photo that spans them, a gutter runs a few lines; it
     # is as wide as the page's other gutters (the gaps of Han characters set on a grid
@@ -176,6 +177,65 @@ def find_gutters(ink: np.ndarray, ch: float, photos=()) -> list[tuple[float, flo
                 if not any(abs(wall[0] - o[0]) < ch and min(wall[3], o[3]) > max(wall[1], o[1]) for o in walls):
                     walls.append(wall)
     return walls
+
+
+def _rule_dashes(small: np.ndarray, labels: np.ndarray, stats: np.ndarray, c: float) -> np.ndarray:
+    """The labels of what is left of a column rule printed faint or worn down to a third
+    of its length (the Evening Star of 1863, off microfilm): thin upright dashes a glyph
+    (``c``) tall or more, white for 0.4 of a glyph each side, two or more in line within
+    eight glyphs of each other. Standing in the middle of a gutter, they left the white
+    beside them narrower than a gutter, and both columns were read as one block. A
+    letter has ink beside it within 0.4 of a glyph (the next letter, a word space), and
+    a lone I between wide spaces no other in line under or over it."""
+    # Thin by its ink, not its box (a blurred dash frays): as thin on average as half a
+    # glyph is wide, and no wider than a glyph.
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    thick = area / np.maximum(h, 1)
+    cand = np.flatnonzero((thick <= max(1.0, 0.5 * c)) & (w <= c) & (h >= c) & (h >= 3 * np.minimum(w, thick)))
+    side, W = max(2, int(0.4 * c)), small.shape[1]
+    alone = []
+    for i in cand[cand > 0]:
+        x, y, ww, hh = (int(v) for v in stats[i, :4])
+        lo, hi = max(0, x - side), min(W, x + ww + side)
+        if not ((small[y:y + hh, lo:hi] > 0) & (labels[y:y + hh, lo:hi] != i)).any():
+            alone.append(i)
+    if len(alone) < 2:
+        return np.zeros(0, np.int64)
+    mids = stats[alone, 0] + stats[alone, 2] / 2.0
+    tops, bottoms = stats[alone, 1], stats[alone, 1] + stats[alone, 3]
+    near = (np.abs(mids[:, None] - mids[None, :]) <= 0.3 * c) \
+        & (np.maximum(tops[:, None], tops[None, :]) - np.minimum(bottoms[:, None], bottoms[None, :]) <= 8 * c)
+    np.fill_diagonal(near, False)
+    return np.asarray(alone, np.int64)[near.any(axis=1)]
+
+
+def _walls(strips: np.ndarray, box, c: float, run: float) -> list[tuple[float, float, float, float]]:
+    """A gutter's wall, or, where the gutter bends (a page bowed in the scanner or off
+    microfilm: the white between two columns drifts half a glyph or more across the
+    page as it runs down), a chain of walls, one a gutter's least height tall, each down the
+    middle of the white in its rows. A straight wall down a bent gutter stands in the
+    text of one column at its ends: the lines there were cut in two and the columns'
+    boxes, reaching past it, merged across it."""
+    x, y, w, h = box
+    whole = _wall(strips, box, c)
+    n = int(h // run)
+    if n < 2:
+        return [whole]
+    edges = [y + round(k * h / n) for k in range(n + 1)]
+    runs = [(x + int(d[0]), x + int(d[-1]) + 1) for d in (_down(strips, (x, a, w, b - a)) for a, b in zip(edges, edges[1:]))]
+    # An indent or a short last line beside the gutter widens its white on one side for
+    # a stretch: a band's white is taken as wide as the narrowest band's, on the side
+    # nearer the whole gutter's middle, and only a shift of both its edges is a bend.
+    least = min(b - a for a, b in runs)
+    centre = (whole[0] + 1) / 2
+    mids = []
+    for a, b in runs:
+        left, right = a + least / 2, b - least / 2
+        mids.append(2.0 * (left if abs(left - centre) <= abs(right - centre) else right))
+    if max(abs(m - (whole[0] + 1)) for m in mids) < c:  # straight within half a glyph
+        return [whole]
+    return [(m - 1, 2.0 * a + (c if a == y else 0.0), m + 1, 2.0 * b - (c if b == y + h else 0.0))
+            for m, a, b in zip(mids, edges, edges[1:])]
 
 
 def _stacked(piece: np.ndarray, c: float) -> bool:
