@@ -18,6 +18,7 @@ import numpy as np
 
 from . import patterns as P
 from .errors import MissingDependencyError
+from .layout.columns import _runs
 from .layout.geometry import _inside
 from .layout.regions import dark_ground
 from .model import HEADLINE, PHOTO, SUBHEAD, Block, Line, Options, Page, PageLayout, Word
@@ -155,17 +156,9 @@ def skipped_rows(ink: np.ndarray, b: Block, em: float) -> list[tuple[int, int]]:
     for ln in b.lines or ():
         if not ln.words:
             continue
-        # the row of the line's glyphs: the engine's box of a mark may run a line long
-        top = float(np.median([w.top for w in ln.words])) - max(0, y0)
-        bottom = float(np.median([w.bottom for w in ln.words])) - max(0, y0)
+        top, bottom = (v - max(0, y0) for v in _glyph_row(ln))
         covered[max(0, int(top)):max(0, int(bottom) + 1)] = True
-    runs, start = [], None
-    for i, on in enumerate(np.append(rows, False)):
-        if on and start is None:
-            start = i
-        elif not on and start is not None:
-            runs.append((start, i))
-            start = None
+    runs = _runs(rows)
     # a line's glyphs may leave blank rows across it (点's dots under its frame): runs
     # closer than a line's leading, together no taller than a line, are one line
     merged: list[tuple[int, int]] = []
@@ -179,6 +172,18 @@ def skipped_rows(ink: np.ndarray, b: Block, em: float) -> list[tuple[int, int]]:
         if z - a >= SKIPPED_LINE_MIN_HEIGHT * em and covered[a:z].mean() < 0.25:
             out.append((a + max(0, y0), z + max(0, y0)))
     return out
+
+
+def _glyph_row(ln: Line) -> tuple[float, float]:
+    """The top and bottom of a read line's glyphs: the medians of its words' (the
+    engine's box of a mark may run a line long)."""
+    return float(np.median([w.top for w in ln.words])), float(np.median([w.bottom for w in ln.words]))
+
+
+def _line_of(words: list[Word]) -> Line:
+    """A line of positioned words, in their order: its text and the box round them."""
+    return Line(text=P.cjk_punctuation(join_words(words)), words=words, bbox=(
+        min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words)))
 
 
 def read_skipped_lines(engine, image: np.ndarray, ink: np.ndarray, blocks: list[Block], lang: str, dpi: int,
@@ -213,14 +218,9 @@ def read_skipped_lines(engine, image: np.ndarray, ink: np.ndarray, blocks: list[
                  if w.text.strip() and (w.x0 + w.x1) / 2 < width and w.conf >= MIN_SKIPPED_CONFIDENCE]
         for w in words:
             w.x0, w.x1, w.top, w.bottom = w.x0 + x0, w.x1 + x0, w.top + y0, w.bottom + y0
-        if not words:
-            continue
         if not any(c.isalnum() for w in words for c in w.text):
             continue
-        line = Line(text=P.cjk_punctuation(join_words(words)), words=words,
-                    bbox=(min(w.x0 for w in words), min(w.top for w in words),
-                          max(w.x1 for w in words), max(w.bottom for w in words)))
-        b.lines = sorted(b.lines + [line], key=lambda ln: ln.bbox[1])
+        b.lines = sorted(b.lines + [_line_of(words)], key=lambda ln: ln.bbox[1])
         b.text = "\n".join(ln.text for ln in b.lines)
         n += 1
     return n
@@ -236,10 +236,7 @@ def _skipped_strip(image: np.ndarray, ink: np.ndarray, b: Block, top: int, botto
     if not cols.size:
         return None
     width = int(cols[-1]) + int(0.5 * em)
-    near = min((ln for ln in b.lines if ln.words),
-               key=lambda ln: abs(float(np.median([w.top for w in ln.words])) - top))
-    n_top = float(np.median([w.top for w in near.words]))
-    n_bottom = float(np.median([w.bottom for w in near.words]))
+    n_top, n_bottom = min((_glyph_row(ln) for ln in b.lines if ln.words), key=lambda row: abs(row[0] - top))
     shift = int((n_top + n_bottom) / 2 - (top + bottom) / 2)
     y0, y1 = max(0, top - CROP_PAD), min(image.shape[0], bottom + CROP_PAD)
     ny0, ny1 = y0 + shift, y1 + shift
@@ -688,7 +685,6 @@ def lines_from_words(words: list[Word]) -> list[Line]:
     out = []
     for ln in lines:
         ln.sort(key=lambda w: w.x0)
-        out.append(Line(text=P.cjk_punctuation(join_words(ln)), words=ln, bbox=(
-            min(w.x0 for w in ln), min(w.top for w in ln), max(w.x1 for w in ln), max(w.bottom for w in ln))))
+        out.append(_line_of(ln))
     out.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
     return out
