@@ -140,11 +140,39 @@ def find_tables(blocks: list[Block], body: float) -> list[tuple[float, float, fl
                 break
             if abs(t[0] - r[0]) < 2 * body and abs(t[2] - r[2]) < 2 * body:
                 run.append(k)
-        if len(run) >= 3:
-            used.update(run)
+        if len(run) < 3:
+            continue
+        used.update(run)
+        if _table_rules(run, rules, body) and _rows_of_a_table(blocks, [rules[k] for k in run], body):
             tables.append((min(rules[k][0] for k in run), rules[run[0]][1], max(rules[k][2] for k in run),
                            rules[run[-1]][3]))
     return tables
+
+
+def _table_rules(run: list[int], rules: list, body: float) -> bool:
+    """Three rules or more, a double rule (two thin rules closer than half a line)
+    counted once: a title line between double rules (a dateline under a masthead, a
+    running head under the page's border) is no table."""
+    return 1 + sum(rules[k][1] - rules[j][3] >= 0.5 * body for j, k in zip(run, run[1:])) >= 3
+
+
+def _rows_of_a_table(blocks: list[Block], rules: list, body: float) -> bool:
+    """Is the text between the rules set as a table's rows? A table is set in one size,
+    the body's or smaller; a band between two rules holding display type (a line half
+    again the page's body, or half again the band's own usual size) is a notice or an
+    advertisement composed in it: a page of advertisements boxed by rules (NCSE, The
+    Publishers' Circular) was read as one table, and its text left out of every article.
+    Most of the bands with text must be rows."""
+    rows = bands = 0
+    for (_, top, _, _), (_, bottom, _, _) in zip(rules, rules[1:]):
+        sizes = sorted(b.font_size for b in blocks if b.kind.is_text and b.font_size
+                       and top <= (b.bbox[1] + b.bbox[3]) / 2 <= bottom)
+        if not sizes:
+            continue
+        bands += 1
+        usual = sizes[len(sizes) // 2]
+        rows += sizes[-1] < P.HEADLINE_TO_BODY * (min(body, usual) if body else usual)
+    return bands > 0 and rows > bands / 2
 
 
 def reconsider_kinds(lay: PageLayout) -> None:
@@ -177,14 +205,44 @@ def reconsider_kinds(lay: PageLayout) -> None:
             b.kind = DATELINE
         elif b.kind == TEXT and b.font_size and _footnote(b, text, lay, body):
             b.kind = FOOTNOTE
+    _date_in_pieces(lay, page_h)
     _folio_line(lay, page_h)
     # The masthead: title type three times the body's at the top of the page, over the
-    # issue's date line.
+    # issue's date line, or under it where the date line is the page's first (a banner
+    # headline under the date line of the Evening Star, 1915, is a story's).
     dates = [b.bbox for b in lay.ordered if b.kind == DATELINE]
+    first = [d for d in dates if not any(o.bbox[3] <= d[1] and o.text.strip() and not o.kind.is_furniture
+                                         for o in lay.ordered)]
     for b in lay.ordered:
         if (b.kind == HEADLINE and b.bbox[3] < 0.2 * page_h and (b.font_size or 0) >= 3 * body
-                and any(0 <= d[1] - b.bbox[3] < 4 * body or 0 <= b.bbox[1] - d[3] < 4 * body for d in dates)):
+                and (any(0 <= d[1] - b.bbox[3] < 4 * body for d in dates)
+                     or any(0 <= b.bbox[1] - d[3] < 4 * body for d in first))):
             b.kind = MASTHEAD
+
+
+def _date_in_pieces(lay: PageLayout, page_h: float) -> None:
+    """The issue's date set letterspaced across the page comes out in pieces, a word or
+    two each, none of them a date: pieces side by side on one line in the top fifth
+    that read together as a date line are one (Evening Star, 1915-1920: "WASHINGTON,
+    D. C., MONDAY, MARCH 22, 1915." between the double rules under the masthead; each
+    word opened an article headed by it). ``_folio_line`` then gives the rest of the
+    line to the page."""
+    pieces = [b for b in lay.ordered if b.kind in (TEXT, HEADLINE, SUBHEAD, TABLE) and b.text.strip()
+              and len(b.lines) <= 1 and b.bbox[3] < 0.2 * page_h]
+    for b in pieces:
+        if b.kind == DATELINE:
+            continue
+        h = b.bbox[3] - b.bbox[1]
+        row = [o for o in pieces if o.bbox[0] >= b.bbox[0]
+               and min(o.bbox[3], b.bbox[3]) - max(o.bbox[1], b.bbox[1]) > 0.5 * min(h, o.bbox[3] - o.bbox[1])]
+        row.sort(key=lambda o: o.bbox[0])
+        for n in range(2, min(len(row), 6) + 1):
+            if row[n - 1].bbox[0] - row[n - 2].bbox[2] > 3 * h:
+                break  # a word space, however wide, is not three heights
+            if P.is_dateline(" ".join(o.text.strip() for o in row[:n])):
+                for o in row[:n]:
+                    o.kind = DATELINE
+                break
 
 
 def _folio_line(lay: PageLayout, page_h: float) -> None:

@@ -158,7 +158,9 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
        side by side), then each part again.
     2. In a cell, a title group (headlines set over each other) heads the blocks under
        it in its columns, down to the next title group in those columns; a cell with one
-       title group is one article.
+       title group is one article, and so is a box: a cell ruled off on all four sides,
+       a small part of the page (an advertisement, a boxed notice), whatever its lines
+       in display type.
     3. Text no title heads, at the top of a cell cut off by a rule across it, opens a
        region of its own: old papers set an article's heading in body type, under a
        cut-off rule. Elsewhere it continues the region before it in reading order: a
@@ -168,8 +170,17 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
     rules = [b.bbox for b in blocks if b.kind == RULE]
     flow = [b for b in ordered if b.kind.in_article and b.bbox]
     head_of: dict[int, int] = {}  # id(block) -> number of the title group heading it
+    boxed_groups: set[int] = set()  # the groups that are boxes: no text outside runs on from one
     base = 0  # title groups numbered so far, over all cells
+    extent = union_bbox([b.bbox for b in blocks if b.bbox]) if blocks else (0, 0, 0, 0)
+    page_area = (extent[2] - extent[0]) * (extent[3] - extent[1])
     for cell, ruled_above in _cells(flow, rules):
+        if _boxed(cell, rules, page_area):
+            for b in cell:
+                head_of[id(b)] = base
+            boxed_groups.add(base)
+            base += 1
+            continue
         titles = _title_groups([b for b in cell if b.kind == HEADLINE])
         own = {id(h): k for k, g in enumerate(titles) for h in g}
         boxes = [union_bbox(h.bbox for h in g) for g in titles]
@@ -184,8 +195,13 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
             if k is not None:
                 head_of[id(b)] = base + k
         base += len(titles) + ruled_above
-    ids: dict[int, int] = {}  # title group -> region, numbered in reading order
-    current = None
+    if boxed_groups:
+        # A box is read whole before what follows it: the cut that orders the page's
+        # blocks can take a word of one box ahead of the next ("50" of "50 HATTON
+        # GARDEN" between the two boxes above it), and its article would be two.
+        ordered[:] = _boxes_together(ordered, head_of, boxed_groups)
+    ids: dict = {}  # title group -> region, numbered in reading order
+    current, after_box = None, False
     sizes = sorted(b.font_size for b in flow if b.font_size)
     size = sizes[len(sizes) // 2] if sizes else 0.0
     for b in ordered:
@@ -200,8 +216,10 @@ def article_regions(ordered: list[Block], blocks: list[Block]) -> int:
             continue
         if g is not None:
             current = ids.setdefault(g, len(ids))
-        elif current is None:  # text before any title: a region of its own
-            current = ids.setdefault(-1, len(ids))
+            after_box = g in boxed_groups
+        elif current is None or after_box:  # text before any title, or after a box: a region of its own
+            current = ids.setdefault(("untitled", id(b)), len(ids))
+            after_box = False
         b.region = current
     return len(ids)
 
@@ -242,6 +260,55 @@ def _cells(flow: list[Block], rules, ruled_above: bool = False) -> list[tuple[li
     if horizontal:
         return _cells(first, rules, ruled_above) + _cells(second, rules, True)
     return _cells(first, rules) + _cells(second, rules, _ruled_across_columns(first, rules))
+
+
+# A box is an advertisement or a notice, a small part of the page; a page ruled round
+# its border is no box (a column inside the border runs down most of the page).
+BOX_OF_PAGE = 0.25
+
+
+def _boxes_together(ordered: list[Block], head_of: dict[int, int], boxes: set[int]) -> list[Block]:
+    """The blocks in reading order, each box's blocks gathered at its largest block's
+    place (a stray word of the box read early or late does not move the box)."""
+    members: dict[int, list[Block]] = {}
+    for b in ordered:
+        g = head_of.get(id(b))
+        if g in boxes:
+            members.setdefault(g, []).append(b)
+    anchor = {id(max(m, key=lambda b: (b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1]))): g
+              for g, m in members.items()}
+    out: list[Block] = []
+    for b in ordered:
+        g = head_of.get(id(b))
+        if g not in boxes:
+            out.append(b)
+        elif id(b) in anchor:
+            out += members[g]
+    return out
+
+
+def _boxed(cell: list[Block], rules, page_area: float) -> bool:
+    """Is the cell a box: a rule over it, under it and down each side, each within a few
+    lines of its text and along most of it? The Publishers' Circular (NCSE, 1886) sets
+    its advertisements in a grid of ruled boxes, a name in display type over lines of
+    small type; each line in display type opened an article of its own."""
+    if not cell or not page_area:
+        return False
+    x0, y0, x1, y1 = union_bbox(b.bbox for b in cell)
+    if (x1 - x0) * (y1 - y0) > BOX_OF_PAGE * page_area:
+        return False
+    sizes = sorted(b.font_size for b in cell if b.font_size)
+    reach = 3 * (sizes[len(sizes) // 2] if sizes else 0.0)
+
+    def along(a0, a1, b0, b1) -> bool:
+        return min(a1, b1) - max(a0, b0) >= 0.8 * (b1 - b0)
+
+    flat = [r for r in rules if _horizontal(r) and along(r[0], r[2], x0, x1)]
+    upright = [r for r in rules if not _horizontal(r) and along(r[1], r[3], y0, y1)]
+    # Lines centred in a box stand off its sides further than off its top and foot.
+    side = max(reach, 0.15 * (x1 - x0))
+    return (any(0 <= y0 - r[3] <= reach for r in flat) and any(0 <= r[1] - y1 <= reach for r in flat)
+            and any(0 <= x0 - r[2] <= side for r in upright) and any(0 <= r[0] - x1 <= side for r in upright))
 
 
 def _ruled_across_columns(cell: list[Block], rules) -> bool:
