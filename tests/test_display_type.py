@@ -131,3 +131,22 @@ def test_each_ruled_box_of_advertisements_is_one_article_region():
                Block(HEADLINE, bbox=(300.0, 1100.0, 1200.0, 1160.0), font_size=60.0),
                Block(TEXT, bbox=(100.0, 1200.0, 1460.0, 2150.0), font_size=22.0)]
     assert article_regions(list(stories), border + stories) == 2
+
+
+def test_a_masthead_a_titles_height_over_its_date_line_is_the_masthead():
+    """The Omaha Bee, 1887: THE OMAHA DAILY BEE set 150 px high, a title's height over
+    THURSDAY MORNING, MARCH 3, 1887 (ten lines of body): its words were three articles
+    headed THE, OMAHA and DAILY. A headline as far under the masthead's date line, on a
+    page whose date line is not its first text, is a story's."""
+    words = [_line(HEADLINE, w, x, x + 400, 244.0, 150.0) for w, x in (("THE", 1300), ("OMAHA", 2140),
+                                                                         ("DAILY", 3280))]
+    date = _line(Kind.DATELINE, "THURSDAY MORNING, MARCH 3, 1887.", 2180, 3600, 546.0, 50.0)
+    banner = _line(HEADLINE, "HOW CARVEY JOINED THE GANG", 300, 2000, 820.0, 150.0)
+    column = _line(TEXT, "The railroad lobby easily betrays its trust.", 100, 900, 1100.0, 30.0)
+    column.lines = column.lines * 5
+    blocks = [*words, date, banner, column]
+    lay = PageLayout(image=np.zeros((7118, 5400), np.uint8), blocks=blocks, ordered=list(blocks),
+                     body=30.0, text_height=30.0)
+    layout.reconsider_kinds(lay)
+    assert [w.kind for w in words] == [Kind.MASTHEAD] * 3
+    assert banner.kind == HEADLINE

@@ -209,14 +209,17 @@ def reconsider_kinds(lay: PageLayout) -> None:
     _folio_line(lay, page_h)
     # The masthead: title type three times the body's at the top of the page, over the
     # issue's date line, or under it where the date line is the page's first (a banner
-    # headline under the date line of the Evening Star, 1915, is a story's).
+    # headline under the date line of the Evening Star, 1915, is a story's). The white
+    # between them goes with the title's size: the Omaha Bee (1887) sets its title a
+    # title's height over the date line, ten lines of body.
     dates = [b.bbox for b in lay.ordered if b.kind == DATELINE]
     first = [d for d in dates if not any(o.bbox[3] <= d[1] and o.text.strip() and not o.kind.is_furniture
                                          for o in lay.ordered)]
     for b in lay.ordered:
+        apart = max(4 * body, 1.5 * (b.bbox[3] - b.bbox[1]))
         if (b.kind == HEADLINE and b.bbox[3] < 0.2 * page_h and (b.font_size or 0) >= 3 * body
-                and (any(0 <= d[1] - b.bbox[3] < 4 * body for d in dates)
-                     or any(0 <= b.bbox[1] - d[3] < 4 * body for d in first))):
+                and (any(0 <= d[1] - b.bbox[3] < apart for d in dates)
+                     or any(0 <= b.bbox[1] - d[3] < apart for d in first))):
             b.kind = MASTHEAD
 
 
