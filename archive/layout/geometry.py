@@ -19,6 +19,11 @@ def _inside(a, b, slack: float) -> bool:
     return a[0] >= b[0] - slack and a[1] >= b[1] - slack and a[2] <= b[2] + slack and a[3] <= b[3] + slack
 
 
+def _same_row(a, b) -> bool:
+    """Do the two boxes stand on one line: share more than half the shorter one's rows?"""
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
 def _centre(b):
     cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
     return (cx, cy, cx, cy)

@@ -10,7 +10,7 @@ from ..model import (
     BYLINE, CAPTION, FURNITURE, HEADLINE, PHOTO, RULE, SUBHEAD, TABLE, TEXT, Block, Kind, Line,
     PageLayout, union_bbox,
 )
-from .geometry import _centre, _inside
+from .geometry import _centre, _inside, _same_row
 
 DATELINE, FOOTNOTE, MASTHEAD, PAGE_NUMBER, RUNNING_HEAD = (Kind.DATELINE, Kind.FOOTNOTE, Kind.MASTHEAD,
                                                           Kind.PAGE_NUMBER, Kind.RUNNING_HEAD)
@@ -106,8 +106,7 @@ def _join_caption_pieces(blocks: list[Block], photos: list[Block], body: float) 
         pieces = sorted((b for b in blocks if b.kind == CAPTION and _caption_of(b, p, body)), key=lambda b: b.bbox[0])
         rows: list[list[Block]] = []
         for b in pieces:
-            row = next((r for r in rows if min(r[-1].bbox[3], b.bbox[3]) - max(r[-1].bbox[1], b.bbox[1])
-                        > 0.5 * min(r[-1].bbox[3] - r[-1].bbox[1], b.bbox[3] - b.bbox[1])), None)
+            row = next((r for r in rows if _same_row(r[-1].bbox, b.bbox)), None)
             if row is None:
                 rows.append([b])
             else:
@@ -236,8 +235,7 @@ def _date_in_pieces(lay: PageLayout, page_h: float) -> None:
         if b.kind == DATELINE:
             continue
         h = b.bbox[3] - b.bbox[1]
-        row = [o for o in pieces if o.bbox[0] >= b.bbox[0]
-               and min(o.bbox[3], b.bbox[3]) - max(o.bbox[1], b.bbox[1]) > 0.5 * min(h, o.bbox[3] - o.bbox[1])]
+        row = [o for o in pieces if o.bbox[0] >= b.bbox[0] and _same_row(o.bbox, b.bbox)]
         row.sort(key=lambda o: o.bbox[0])
         for n in range(2, min(len(row), 6) + 1):
             if row[n - 1].bbox[0] - row[n - 2].bbox[2] > 3 * h:
@@ -254,15 +252,14 @@ def _folio_line(lay: PageLayout, page_h: float) -> None:
     or folio in its own right. A journal's title set over its advertisement pages in
     type larger than theirs was typed a subhead, or read as a table with the ruled
     boxes under it, and opened an article ("The Publishers' Circular")."""
-    anchors = [(b.bbox[1], b.bbox[3]) for b in lay.ordered if b.kind in (PAGE_NUMBER, DATELINE)
+    anchors = [b.bbox for b in lay.ordered if b.kind in (PAGE_NUMBER, DATELINE)
                and (b.bbox[3] < 0.2 * page_h or b.bbox[1] > 0.8 * page_h)]
-    for ay0, ay1 in anchors:
+    for anchor in anchors:
         for b in lay.ordered:
-            y0, y1 = b.bbox[1], b.bbox[3]
             text = b.text.strip()
             if (b.kind in (TEXT, HEADLINE, SUBHEAD, TABLE) and text and len(b.lines) <= 1
-                    and min(y1, ay1) - max(y0, ay0) > 0.5 * min(y1 - y0, ay1 - ay0)
-                    and y1 - y0 < 2 * (ay1 - ay0)):  # a masthead beside its ears is no line of theirs
+                    and _same_row(b.bbox, anchor)  # a masthead beside its ears is no line of theirs:
+                    and b.bbox[3] - b.bbox[1] < 2 * (anchor[3] - anchor[1])):
                 b.kind = _own_kind(text, RUNNING_HEAD)
 
 
@@ -278,9 +275,7 @@ def _join_figure_labels(lay: PageLayout, body: float) -> None:
     for b in list(lay.ordered):
         while b in lay.ordered and b.lines and P.is_figure_label(b.text):
             beside = [o for o in lay.ordered if o is not b and o.lines and o.bbox[0] >= b.bbox[2] - 1
-                      and o.bbox[0] - b.bbox[2] < 3 * body
-                      and min(o.bbox[3], b.bbox[3]) - max(o.bbox[1], b.bbox[1])
-                      > 0.5 * min(o.bbox[3] - o.bbox[1], b.bbox[3] - b.bbox[1])]
+                      and o.bbox[0] - b.bbox[2] < 3 * body and _same_row(o.bbox, b.bbox)]
             if not beside:
                 break
             o = min(beside, key=lambda o: o.bbox[0])
