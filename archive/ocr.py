@@ -657,16 +657,26 @@ def join_words(words: list[Word]) -> str:
     """A line's text. Tesseract reports each Han character as a word; beside a Han
     character or CJK punctuation no space belongs, however wide the gap on the page: a
     justified line with wide tracking (财政 部部长, 准 确) spaces its characters apart, and
-    a space inside a word breaks search and reading. Callers then make punctuation
-    full-width (``patterns.cjk_punctuation``)."""
+    a space inside a word breaks search and reading. Curly quotes, the dash, the ellipsis
+    and the middle dot are set in English as well: they go by the nearest other character
+    on either side, so that ``you?’’ said`` keeps its space and ``说“北斗”`` has none.
+    Callers then make punctuation full-width (``patterns.cjk_punctuation``)."""
+    texts = [w.text for w in words]
     out = ""
-    prev: Word | None = None
-    for w in words:
-        if prev is not None and not (P.is_cjk_char(prev.text[-1]) or P.is_cjk_char(w.text[0])):
+    for i, t in enumerate(texts):
+        if i and not (_cjk_beside(reversed("".join(texts[:i]))) or _cjk_beside(iter("".join(texts[i:])))):
             out += " "
-        out += w.text
-        prev = w
+        out += t
     return out
+
+
+def _cjk_beside(chars) -> bool:
+    """Whether the first character, past marks both scripts share, is Chinese (a line of
+    nothing but such marks is set close, as it was before they were told apart)."""
+    for ch in chars:
+        if ch not in P.SHARED_MARKS:
+            return P.is_cjk_char(ch)
+    return True
 
 
 def lines_from_words(words: list[Word]) -> list[Line]:

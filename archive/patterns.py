@@ -48,6 +48,10 @@ def cjk_punctuation(text: str) -> str:
 _STRAY = ".'`"
 
 
+# Marks that Chinese and English typesetting both use: beside Latin they are English.
+SHARED_MARKS = "“”‘’—…·"
+
+
 def is_cjk_char(ch: str) -> bool:
     """A Han character or a CJK mark (full-width forms, CJK quotes, dash, ellipsis, ·)."""
     return is_han(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·"
