@@ -151,9 +151,15 @@ def ocr_impossible_marks(text: str) -> str:
 def ocr_words(texts: list[str]) -> list[str]:
     """The texts of an OCR line's words with chi_sim's stray marks, misread ones,
     dashes and impossible marks mended (``ocr_stray_marks``, ``ocr_misread_one``,
-    ``ocr_dashes``, ``ocr_impossible_marks``); "" for a word that was only a speck."""
+    ``ocr_dashes``, ``ocr_impossible_marks``); "" for a word that was only a speck or a
+    rule's edge."""
     text = ocr_misread_one("\x00".join(ocr_stray_marks(texts)))
-    return ocr_impossible_marks(ocr_dashes(text)).split("\x00")
+    return ["" if _RULE_ONLY.fullmatch(t) else t for t in ocr_impossible_marks(ocr_dashes(text)).split("\x00")]
+
+
+# Newspaper prose, English or Chinese, prints no vertical bar: a "word" of bars alone is
+# a column rule or a box's side at the edge of a crop (58 on the Evening Star of 1861).
+_RULE_ONLY = re.compile("[|¦‖]+")
 
 
 def han_ratio(text: str) -> float:

@@ -51,6 +51,26 @@ def test_the_tesseract_plugin_mends_the_words_a_line_is_made_of_and_keeps_their_
     assert [w.x0 for w in line.words] == [40 * i for i in range(n) if i != 5]
 
 
+def test_a_word_of_vertical_bars_is_a_rule_not_text():
+    from archive.patterns import ocr_words
+
+    assert ocr_words(["respectfully", "|", "requested"]) == ["respectfully", "", "requested"]
+    assert ocr_words(["||", "本报讯"]) == ["", "本报讯"]
+    assert ocr_words(["P|", "I", "a"]) == ["P|", "I", "a"]
+
+
+def test_lines_keep_the_engines_order_though_a_smudge_reaches_one_up():
+    from archive.builtin_plugins.tesseract import lines_from_data
+
+    # line 2's last "word" is a smudge read from 50 px over its line, over line 1's top
+    rows = [(1, "renews", 100, 30, 90), (1, "the", 100, 30, 90), (2, "at", 140, 30, 90), (2, "once", 140, 30, 90),
+            (2, "~", 90, 80, 10)]
+    data = {"text": [r[1] for r in rows], "conf": [r[4] for r in rows], "block_num": [1] * 5, "par_num": [1] * 5,
+            "line_num": [r[0] for r in rows], "left": [0, 120, 0, 60, 200], "top": [r[2] for r in rows],
+            "width": [100, 50, 40, 90, 20], "height": [r[3] for r in rows]}
+    assert [ln.text for ln in lines_from_data(data)] == ["renews the", "at once ~"]
+
+
 def test_an_unopened_bracket_before_a_month_or_digit_is_the_digit_one():
     from archive.patterns import ocr_misread_one as one
 
