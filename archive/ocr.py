@@ -21,7 +21,7 @@ from .errors import MissingDependencyError
 from .layout.columns import _runs
 from .layout.geometry import _inside
 from .layout.regions import dark_ground
-from .model import HEADLINE, PHOTO, SUBHEAD, TEXT, Block, Line, Options, Page, PageLayout, Word
+from .model import HEADLINE, PHOTO, SUBHEAD, TEXT, Block, Line, Options, Page, PageLayout, Word, union_bbox
 
 
 class OcrEngine(abc.ABC):
@@ -435,8 +435,9 @@ UNREADABLE_SHARE = 0.5
 
 def pictures_read_as_text(lay: PageLayout) -> list[Block]:
     """The text blocks read at under ``UNREADABLE_SHARE`` of the page's mean word
-    confidence, on a page read soundly (``MIN_MEAN_CONFIDENCE``), made pictures (photos,
-    outside the text flow, without text); returned."""
+    confidence, on a page read soundly (``MIN_MEAN_CONFIDENCE``), taken out of the text
+    and made pictures (photos, outside the text flow), one for each group of them
+    touching or a line apart; returns the pictures."""
     confs = [wd.conf for b in lay.ordered for ln in b.lines for wd in ln.words]
     mean = sum(confs) / len(confs) if confs else 0.0
     # on a page read badly throughout (the Evening Star of 1863 p. 431, at 51) a block
@@ -446,11 +447,43 @@ def pictures_read_as_text(lay: PageLayout) -> list[Block]:
         return []
     floor = UNREADABLE_SHARE * mean
     gone = [b for b in lay.ordered if b.confidence is not None and b.confidence < floor]
-    for b in gone:
-        b.kind, b.lines, b.text = PHOTO, [], ""
-    if gone:
-        lay.ordered = [b for b in lay.ordered if b.kind.is_text]
-    return gone
+    if not gone:
+        return []
+    ids = {id(b) for b in gone}
+    lay.ordered = [b for b in lay.ordered if id(b) not in ids]
+    # the pieces of one drawing, touching or a line apart, are one picture of it
+    pictures = [Block(PHOTO, bbox=box, region=group[0].region)
+                for box, group in _touching(gone, lay.body or lay.text_height)]
+    lay.blocks = [b for b in lay.blocks if id(b) not in ids] + pictures
+    return pictures
+
+
+def _touching(blocks: list[Block], gap: float) -> list[tuple[tuple, list[Block]]]:
+    """The blocks in groups of boxes that touch or lie within ``gap`` of each other (a
+    group's box may reach another group: grouped again until none does), with each
+    group's box."""
+    groups = [(b.bbox, [b]) for b in blocks if b.bbox]
+    while True:
+        parent = list(range(len(groups)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i, (a, _) in enumerate(groups):
+            for j in range(i + 1, len(groups)):
+                c = groups[j][0]
+                if a[0] - gap <= c[2] and c[0] - gap <= a[2] and a[1] - gap <= c[3] and c[1] - gap <= a[3]:
+                    parent[root(j)] = root(i)
+        joined: dict[int, list] = {}
+        for i, g in enumerate(groups):
+            joined.setdefault(root(i), []).append(g)
+        if len(joined) == len(groups):
+            return groups
+        groups = [(union_bbox(box for box, _ in gs), [b for _, members in gs for b in members])
+                  for gs in joined.values()]
 
 
 def _better(paragraphs: list[list[Line]], lay: PageLayout) -> bool:

@@ -91,7 +91,7 @@ def _page_with_a_drawing(path):
 
 def test_a_drawing_the_layout_cut_into_text_blocks_is_a_picture(tmp_path, tesseract):
     """The layout cuts a line drawing into blocks of "text" the engine reads at a third
-    of the page's confidence; those are pictures, and the paragraphs all stay text."""
+    of the page's confidence; those are one picture, and the paragraphs all stay text."""
     from archive import pipeline
     from archive.model import Options, PageContext
 
@@ -107,6 +107,8 @@ def test_a_drawing_the_layout_cut_into_text_blocks_is_a_picture(tmp_path, tesser
     area = (drawing[2] - drawing[0]) * (drawing[3] - drawing[1])
     # before the rule the drawing's text blocks covered 84% of it
     assert sum(map(inside, text)) < 0.4 * area
-    assert any(b.kind == PHOTO and inside(b) for b in page.blocks)
+    # and the drawing is one picture, not one for each piece the layout cut
+    photos = [b for b in page.blocks if b.kind == PHOTO and inside(b)]
+    assert len(photos) == 1 and inside(photos[0]) > 0.8 * area
     words = " ".join(b.text for b in text).split()
     assert words.count("committee") >= 0.9 * sum(ln.split().count("committee") for ln in printed)
