@@ -54,7 +54,7 @@ SHARED_MARKS = "“”‘’—…·"
 
 def is_cjk_char(ch: str) -> bool:
     """A Han character or a CJK mark (full-width forms, CJK quotes, dash, ellipsis, ·)."""
-    return is_han(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·"
+    return is_han(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in SHARED_MARKS
 
 
 def _latin_or_digit(ch: str) -> bool:
