@@ -19,7 +19,7 @@ import numpy as np
 from . import patterns as P
 from .errors import MissingDependencyError
 from .layout.columns import _runs
-from .layout.geometry import _inside
+from .layout.geometry import _inside, components
 from .layout.regions import dark_ground
 from .model import HEADLINE, PHOTO, SUBHEAD, TEXT, Block, Line, Options, Page, PageLayout, Word, union_bbox
 
@@ -413,7 +413,7 @@ def implausible(lay: PageLayout) -> str | None:
                  if b.kind.value == "photo" and not any(_inside(r, b.bbox, 0) for r in reverse))
     if photos > MAX_PHOTO_SHARE * w * h:
         return f"photos cover {photos / (w * h):.0%} of the page"
-    confs = [wd.conf for b in lay.ordered for ln in b.lines for wd in ln.words]
+    confs = _confidences(b.lines for b in lay.ordered)
     if not confs:
         return "no text read"
     mean = sum(confs) / len(confs)
@@ -438,7 +438,7 @@ def pictures_read_as_text(lay: PageLayout) -> list[Block]:
     confidence, on a page read soundly (``MIN_MEAN_CONFIDENCE``), taken out of the text
     and made pictures (photos, outside the text flow), one for each group of them
     touching or a line apart; returns the pictures."""
-    confs = [wd.conf for b in lay.ordered for ln in b.lines for wd in ln.words]
+    confs = _confidences(b.lines for b in lay.ordered)
     mean = sum(confs) / len(confs) if confs else 0.0
     # on a page read badly throughout (the Evening Star of 1863 p. 431, at 51) a block
     # read worse still is no sign of a picture: taking those away there lost words ABBYY
@@ -462,33 +462,27 @@ def _touching(blocks: list[Block], gap: float) -> list[tuple[tuple, list[Block]]
     """The blocks in groups of boxes that touch or lie within ``gap`` of each other (a
     group's box may reach another group: grouped again until none does), with each
     group's box."""
-    groups = [(b.bbox, [b]) for b in blocks if b.bbox]
+    groups = [[b] for b in blocks if b.bbox]
     while True:
-        parent = list(range(len(groups)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for i, (a, _) in enumerate(groups):
-            for j in range(i + 1, len(groups)):
-                c = groups[j][0]
-                if a[0] - gap <= c[2] and c[0] - gap <= a[2] and a[1] - gap <= c[3] and c[1] - gap <= a[3]:
-                    parent[root(j)] = root(i)
-        joined: dict[int, list] = {}
-        for i, g in enumerate(groups):
-            joined.setdefault(root(i), []).append(g)
+        boxes = [union_bbox(b.bbox for b in g) for g in groups]
+        near = ((i, j) for i, a in enumerate(boxes) for j in range(i + 1, len(boxes))
+                if a[0] - gap <= boxes[j][2] and boxes[j][0] - gap <= a[2]
+                and a[1] - gap <= boxes[j][3] and boxes[j][1] - gap <= a[3])
+        joined = components(len(groups), near)
         if len(joined) == len(groups):
-            return groups
-        groups = [(union_bbox(box for box, _ in gs), [b for _, members in gs for b in members])
-                  for gs in joined.values()]
+            return list(zip(boxes, groups))
+        groups = [[b for k in ids for b in groups[k]] for ids in joined]
+
+
+def _confidences(groups_of_lines) -> list[float]:
+    """The confidences of the words of these groups of lines (blocks' lines, or the
+    engine's paragraphs)."""
+    return [wd.conf for lines in groups_of_lines for ln in lines for wd in ln.words]
 
 
 def _better(paragraphs: list[list[Line]], lay: PageLayout) -> bool:
-    ours = [wd.conf for b in lay.ordered for ln in b.lines for wd in ln.words]
-    theirs = [wd.conf for p in paragraphs for ln in p for wd in ln.words]
+    ours = _confidences(b.lines for b in lay.ordered)
+    theirs = _confidences(paragraphs)
     if not theirs:
         return False
     if not ours:

@@ -24,6 +24,27 @@ def _same_row(a, b) -> bool:
     return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
+def components(n: int, pairs) -> list[list[int]]:
+    """The indices 0..n-1 in groups joined by ``pairs`` of indices, transitively
+    (union-find): each group in index order, the groups in order of their first index."""
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[rj] = ri
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
 def _centre(b):
     cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
     return (cx, cy, cx, cy)

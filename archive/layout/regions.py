@@ -13,7 +13,7 @@ from .columns import (
     WIDE, _around_photos, _between_text, _leading, _runs, _split_touching_lines, find_gutters, split_at_gutters,
     split_at_walls,
 )
-from .geometry import _horizontal, _inside, _overlaps
+from .geometry import _horizontal, _inside, _overlaps, components
 from .image import _half, component_boxes, estimate_text_height
 
 
@@ -475,35 +475,24 @@ def merge_touching(blocks: list[Block], walls=(), gutters=(), photos=()) -> list
         # bottom can touch it. Union-find collects the groups; repeat until stable,
         # since a merged box can reach a block neither part reached.
         order = sorted(range(len(blocks)), key=lambda i: blocks[i].bbox[1])
-        parent = list(range(len(blocks)))
 
-        def find(i):
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
+        def touching():
+            for n, i in enumerate(order):
+                a = blocks[i]
+                reach = a.bbox[3] + a.font_size
+                for j in order[n + 1:]:
+                    b = blocks[j]
+                    if b.bbox[1] > reach:
+                        break
+                    if (_same_size(a, b) and _touch(a, b) or _one_line(a, b)) and not _walled(a.bbox, b.bbox, walls) \
+                            and not _parted(a.bbox, b.bbox, gutters) and not _over_photo(a.bbox, b.bbox, photos):
+                        yield i, j
 
-        merged = False
-        for n, i in enumerate(order):
-            a = blocks[i]
-            reach = a.bbox[3] + a.font_size
-            for j in order[n + 1:]:
-                b = blocks[j]
-                if b.bbox[1] > reach:
-                    break
-                if (_same_size(a, b) and _touch(a, b) or _one_line(a, b)) and not _walled(a.bbox, b.bbox, walls) \
-                        and not _parted(a.bbox, b.bbox, gutters) and not _over_photo(a.bbox, b.bbox, photos):
-                    ri, rj = find(i), find(j)
-                    if ri != rj:
-                        parent[rj] = ri
-                        merged = True
-        if not merged:
+        groups = [[blocks[i] for i in ids] for ids in components(len(blocks), touching())]
+        if len(groups) == len(blocks):
             return blocks
-        groups: dict[int, list[Block]] = {}
-        for i, b in enumerate(blocks):
-            groups.setdefault(find(i), []).append(b)
         blocks = [Block(TEXT, bbox=union_bbox(g_.bbox for g_ in g), font_size=max(g_.font_size for g_ in g))
-                  if len(g) > 1 else g[0] for g in groups.values()]
+                  if len(g) > 1 else g[0] for g in groups]
 
 
 def _same_size(a: Block, b: Block) -> bool:
